@@ -1,0 +1,50 @@
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectSource, SourceObject } from '../../core/ports.ts';
+import { decodeLogBytes } from '../decode.ts';
+
+/** `s3://bucket/prefix` split into its parts; throws on anything else. */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new Error(`"${uri}" is not an S3 URI (expected s3://bucket/prefix)`);
+  return { bucket: match[1], prefix: match[2] };
+}
+
+/** Objects under an S3 prefix, listed page by page (never all keys at once). */
+export class S3ObjectSource implements ObjectSource {
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly client: S3Client,
+    uri: string,
+    private readonly maxBytes: number,
+  ) {
+    ({ bucket: this.bucket, prefix: this.prefix } = parseS3Uri(uri));
+  }
+
+  async *list(): AsyncIterable<SourceObject> {
+    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix });
+    for await (const page of pages) {
+      for (const item of page.Contents ?? []) {
+        if (!item.Key || item.Key.endsWith('/')) continue;
+        yield this.object(item.Key, item.Size ?? 0);
+      }
+    }
+  }
+
+  /** One object by key (the Lambda processor reads the object an S3 event names). */
+  object(key: string, size: number): SourceObject {
+    const { client, bucket, maxBytes } = this;
+    const uri = `s3://${bucket}/${key}`;
+    return {
+      uri,
+      size,
+      async read() {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        if (!response.Body) throw new Error('empty response body');
+        const bytes = await response.Body.transformToByteArray();
+        return decodeLogBytes(bytes, maxBytes);
+      },
+    };
+  }
+}

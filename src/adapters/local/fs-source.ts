@@ -1,0 +1,85 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ObjectSource, SourceObject } from '../../core/ports.ts';
+import { decodeLogBytes } from '../decode.ts';
+
+/** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
+const LOG_FILE = /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$/i;
+
+/** Raised when the path given to `analyze` cannot be used at all. */
+export class InputPathError extends Error {}
+
+/**
+ * Log files under a path: the file itself, or every log file in a directory tree (the
+ * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout included), in sorted order, listed
+ * lazily one directory at a time.
+ */
+export class FsObjectSource implements ObjectSource {
+  constructor(
+    private readonly root: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  async *list(): AsyncIterable<SourceObject> {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(this.root);
+    } catch (err) {
+      throw new InputPathError(`${this.root}: ${describe(err)}`);
+    }
+    if (info.isFile()) {
+      yield this.object(this.root, Number(info.size));
+      return;
+    }
+    let found = 0;
+    for await (const object of this.walk(this.root)) {
+      found++;
+      yield object;
+    }
+    if (found === 0) throw new InputPathError(`${this.root}: no log files found (looked for .json, .json.gz, .jsonl, .log …)`);
+  }
+
+  private async *walk(dir: string): AsyncIterable<SourceObject> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        yield* this.walk(path);
+      } else if (LOG_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) {
+        let size = 0;
+        try {
+          size = Number((await stat(path)).size);
+        } catch {
+          // Unreadable or dangling: reported when read.
+        }
+        yield this.object(path, size);
+      }
+    }
+  }
+
+  private object(path: string, size: number): SourceObject {
+    const maxBytes = this.maxBytes;
+    return {
+      uri: path,
+      size,
+      async read() {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path);
+        } catch (err) {
+          throw new Error(`cannot read (${describe(err)})`);
+        }
+        return decodeLogBytes(bytes, maxBytes);
+      },
+    };
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or directory';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message;
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
+import { atLeast, parseSeverity, type Severity } from '../../core/finding.ts';
+import { Engine } from '../../core/pipeline.ts';
+import { runIngest } from '../../core/pipeline.ts';
+import { loadConfig } from '../config-file.ts';
+import { EXIT } from '../exit-codes.ts';
+import { terminalProgress } from '../progress.ts';
+import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
+import { sourceFor } from '../sources.ts';
+import { defaultDetectors } from '../../core/detect/default-detectors.ts';
+
+export const DEFAULT_DB = '.logwarden/logwarden.duckdb';
+
+interface AnalyzeOptions {
+  config?: string;
+  db: string;
+  format: 'terminal' | 'json';
+  failOn?: string;
+  verbose?: boolean;
+  progress: boolean;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('read CloudTrail logs from a file, a directory or s3://bucket/prefix; flag, score, detect and store them')
+    .argument('<input>', 'file, directory or s3://bucket/prefix')
+    .option('-c, --config <file>', 'configuration file (default: ./logwarden.config.yaml when present)')
+    .option('--db <path>', 'DuckDB file to store results in', DEFAULT_DB)
+    .option('-f, --format <format>', 'terminal or json', 'terminal')
+    .option('--fail-on <severity>', 'exit 1 when findings at or above this severity exist (LOW, MEDIUM, HIGH, CRITICAL)')
+    .option('-v, --verbose', 'list every file with the reader that read it')
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .action(async (input: string, options: AnalyzeOptions) => {
+      process.exitCode = await analyze(input, options);
+    });
+}
+
+async function analyze(input: string, options: AnalyzeOptions): Promise<number> {
+  if (options.format !== 'terminal' && options.format !== 'json') {
+    throw new UsageError(`--format "${options.format}" is not supported: use terminal or json`);
+  }
+  const config = loadConfig(options.config);
+  const failOn: Severity | undefined = options.failOn ? parseSeverity(options.failOn) : config.failOn;
+  const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
+  try {
+    const engine = new Engine(config, defaultDetectors(config));
+    const progress = options.progress ? terminalProgress() : undefined;
+    let run: Awaited<ReturnType<typeof runIngest>>;
+    try {
+      run = await runIngest(sourceFor(input, config.maxFileMiB * 2 ** 20), engine, {
+        store,
+        progress,
+        now: Date.now,
+        onFile: options.verbose
+          ? (uri, p) => process.stderr.write(`${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events`}\n`)
+          : undefined,
+      });
+    } finally {
+      progress?.stop();
+    }
+    const summary = await store.summarize({ fileIds: run.fileIds, top: 10, highRiskThreshold: config.highRiskThreshold });
+    const findings = await store.findings({ fileIds: run.fileIds });
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(analyzeJson(input, run, summary, findings), null, 2)}\n`);
+    } else {
+      process.stdout.write(renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }));
+    }
+    if (run.inputErrors.length > 0) return EXIT.inputErrors;
+    if (failOn && findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Bad flags or arguments: reported without a stack trace, exit 2. */
+export class UsageError extends Error {}

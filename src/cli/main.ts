@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { ConfigError } from '../core/config.ts';
+import { InputPathError } from '../adapters/local/fs-source.ts';
+import { registerAnalyze } from './commands/analyze.ts';
+import { registerFindings } from './commands/findings.ts';
+import { EXIT } from './exit-codes.ts';
+
+const program = new Command()
+  .name('logwarden')
+  .description('Find security and operational trouble in AWS logs')
+  .version('0.1.0')
+  .exitOverride();
+
+registerAnalyze(program);
+registerFindings(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT.inputErrors;
+  } else if (err instanceof ConfigError || err instanceof InputPathError || isUserError(err)) {
+    process.stderr.write(`${pc.red('error')}: ${(err as Error).message}\n`);
+    process.exitCode = EXIT.inputErrors;
+  } else {
+    process.stderr.write(`${pc.red('internal error')}: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 3;
+  }
+}
+
+/** Errors the user can fix from the message alone (bad flag values, missing credentials …). */
+function isUserError(err: unknown): boolean {
+  const name = (err as Error)?.name ?? '';
+  return (
+    err instanceof Error &&
+    (name === 'UsageError' || /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) || name === 'CredentialsProviderError')
+  );
+}

@@ -1,0 +1,130 @@
+import pc from 'picocolors';
+import type { InputError } from '../core/event.ts';
+import type { Finding, Severity } from '../core/finding.ts';
+import type { RunResult } from '../core/pipeline.ts';
+import type { Ranked, Summary } from '../core/report/summary.ts';
+
+const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
+  CRITICAL: (s) => pc.bold(pc.red(s)),
+  HIGH: pc.red,
+  MEDIUM: pc.yellow,
+  LOW: pc.cyan,
+};
+
+/** The JSON document `analyze --format json` prints. */
+export function analyzeJson(input: string, run: RunResult, summary: Summary, findings: Finding[]) {
+  return {
+    input,
+    run: {
+      files: run.files,
+      alreadyIngested: run.alreadyIngested,
+      skipped: run.skipped,
+      eventsRead: run.eventsRead,
+      eventsStored: run.eventsStored,
+      findingsStored: run.findingsStored,
+    },
+    ...summary,
+    firstEvent: summary.firstEvent === undefined ? null : new Date(summary.firstEvent).toISOString(),
+    lastEvent: summary.lastEvent === undefined ? null : new Date(summary.lastEvent).toISOString(),
+    findings: findings.map((f) => ({ ...f, time: new Date(f.time).toISOString() })),
+    inputErrors: run.inputErrors,
+  };
+}
+
+/** The terminal summary a security engineer reads after `analyze`. */
+export function renderTerminalSummary(
+  input: string,
+  run: RunResult,
+  summary: Summary,
+  findings: Finding[],
+  options: { timeZone: string; maxFindings?: number },
+): string {
+  const out: string[] = [];
+  const h = (s: string) => out.push('', pc.bold(s));
+  out.push(pc.bold(`logwarden — ${input}`));
+  const stored =
+    run.eventsStored === 0 && run.alreadyIngested > 0 && run.eventsRead === 0
+      ? pc.dim(`nothing new stored: all ${run.alreadyIngested} files were already ingested`)
+      : `${run.eventsStored.toLocaleString('en-US')} new events stored` +
+        (run.alreadyIngested ? pc.dim(` (${run.alreadyIngested} files already ingested)`) : '');
+  const skipped = Object.entries(run.skipped).map(([why, n]) => `${n} ${why} files skipped`);
+  out.push(`${run.files} files read, ${stored}${skipped.length ? `, ${skipped.join(', ')}` : ''}`);
+  if (summary.firstEvent !== undefined && summary.lastEvent !== undefined) {
+    out.push(pc.dim(`events from ${iso(summary.firstEvent)} to ${iso(summary.lastEvent)}`));
+  }
+
+  h('Totals');
+  out.push(
+    `  events ${fmt(summary.totalEvents)}   high-risk ${colorIf(summary.highRiskEvents, pc.red)}   errors ${colorIf(summary.errorEvents, pc.yellow)}   principals ${fmt(summary.principals)}`,
+  );
+  const sev = summary.findingsBySeverity;
+  out.push(
+    `  findings ${(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as Severity[]).map((s) => SEVERITY_COLOR[s](`${s.toLowerCase()} ${sev[s]}`)).join('  ')}`,
+  );
+
+  if (summary.anomalies.length) {
+    h('Anomalies (severity = base + log10(count))');
+    for (const a of summary.anomalies) {
+      out.push(`  ${SEVERITY_COLOR[a.severity](a.severity.padEnd(8))} ${a.type.padEnd(22)} ${String(a.count).padStart(7)}  ${pc.dim(`score ${a.score.toFixed(2)}`)}`);
+    }
+  }
+
+  if (findings.length) {
+    const max = options.maxFindings ?? 15;
+    h(`Top findings (${findings.length})`);
+    for (const f of findings.slice(0, max)) {
+      out.push(`  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${pc.bold(f.title)} ${pc.dim(`[${f.ruleId}] ${iso(f.time)}`)}`);
+      out.push(`           ${pc.dim(truncate(f.explanation, 160))}`);
+    }
+    if (findings.length > max) out.push(pc.dim(`  … ${findings.length - max} more: logwarden findings`));
+  }
+
+  h('Top principals');
+  out.push(...ranked(summary.topUsers));
+  h('Top services');
+  out.push(...ranked(summary.topServices));
+  h('Top actions');
+  out.push(...ranked(summary.topActions));
+  if (summary.topErrors.length) {
+    h('Top errors');
+    out.push(...ranked(summary.topErrors));
+  }
+  h(`Activity by hour (${options.timeZone})`);
+  out.push(...hourChart(summary.hourly));
+
+  if (run.inputErrors.length) {
+    h(pc.red(`Input errors (${run.inputErrors.length})`));
+    for (const e of run.inputErrors.slice(0, 20)) out.push(`  ${formatInputError(e)}`);
+    if (run.inputErrors.length > 20) out.push(pc.dim(`  … ${run.inputErrors.length - 20} more (--format json lists all)`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function formatInputError(e: InputError): string {
+  return `${e.path}${e.record !== undefined ? ` record ${e.record}` : ''}: ${e.reason}`;
+}
+
+function ranked(list: Ranked[]): string[] {
+  if (list.length === 0) return [pc.dim('  (none)')];
+  const max = list[0].count;
+  return list.map((r) => `  ${String(r.count).padStart(7)} ${pc.cyan(bar(r.count, max, 20).padEnd(20))} ${truncate(r.name, 70)}`);
+}
+
+function hourChart(hourly: number[]): string[] {
+  const max = Math.max(1, ...hourly);
+  const blocks = ' ▁▂▃▄▅▆▇█';
+  const spark = hourly.map((n) => (n === 0 ? '·' : blocks[Math.max(1, Math.round((n / max) * 8))])).join('');
+  return [`  ${pc.cyan(spark)}  peak ${fmt(max)}/h`, pc.dim('  0     6     12    18   23')];
+}
+
+function bar(n: number, max: number, width: number): string {
+  return '█'.repeat(Math.max(1, Math.round((n / max) * width)));
+}
+
+function colorIf(n: number, color: (s: string) => string): string {
+  return n > 0 ? color(fmt(n)) : fmt(n);
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

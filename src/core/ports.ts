@@ -1,0 +1,96 @@
+import type { InputError, ProcessedEvent } from './event.ts';
+import type { Finding, Severity } from './finding.ts';
+import type { Summary } from './report/summary.ts';
+
+/** One input file or object, read on demand so listing never holds file contents. */
+export interface SourceObject {
+  /** Path or `s3://bucket/key`. */
+  uri: string;
+  /** Size in bytes as stored (compressed). */
+  size: number;
+  /** Reads and decompresses; `sha256` is of the stored bytes and identifies the content. */
+  read(): Promise<{ text: string; sha256: string }>;
+}
+
+/** Where log files come from: a directory tree, an S3 prefix … */
+export interface ObjectSource {
+  /** Lists objects lazily; memory does not grow with the number of objects. */
+  list(): AsyncIterable<SourceObject>;
+}
+
+/** A file that was read, with what came of it. */
+export interface IngestedFile {
+  /** sha256 of the stored bytes: the same content is never ingested twice. */
+  id: string;
+  uri: string;
+  size: number;
+  events: number;
+  errors: number;
+  /** Epoch ms. */
+  ingestedAt: number;
+}
+
+/** Everything one file produced, written atomically. */
+export interface IngestBatch {
+  file: IngestedFile;
+  events: ProcessedEvent[];
+  findings: Finding[];
+  errors: InputError[];
+}
+
+export interface StoredCounts {
+  eventsStored: number;
+  findingsStored: number;
+}
+
+/** What a summary covers: the files of a run, a time window, or both. */
+export interface SummaryQuery {
+  fileIds?: readonly string[];
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+  /** How many entries the top-N lists hold. */
+  top?: number;
+  /** Risk score at which an event counts as high-risk. */
+  highRiskThreshold?: number;
+}
+
+export interface FindingQuery {
+  minSeverity?: Severity;
+  /** Matches the principal's name, id or ARN. */
+  principal?: string;
+  since?: number;
+  until?: number;
+  ruleId?: string;
+  fileIds?: readonly string[];
+  limit?: number;
+}
+
+/** The storage every runtime writes to and reports read from (DuckDB locally, DynamoDB + S3 in AWS). */
+export interface EventStore {
+  /** True when a file with this content hash was already ingested. */
+  isIngested(fileId: string): Promise<boolean>;
+  /** Errors recorded when a file was first ingested, so a re-run still reports them. */
+  fileErrors(fileId: string): Promise<InputError[]>;
+  /**
+   * Stores a file's events, findings and record; idempotent (existing ids are kept, not duplicated).
+   * A store may buffer: what it returns counts what reached storage now; `flush` returns the rest.
+   */
+  ingest(batch: IngestBatch): Promise<StoredCounts>;
+  /** Writes whatever is buffered. */
+  flush(): Promise<StoredCounts>;
+  /** Totals, anomalies, top lists and hourly distribution over the stored events. */
+  summarize(query: SummaryQuery): Promise<Summary>;
+  findings(query: FindingQuery): Promise<Finding[]>;
+  /** Detector state that must survive across files and runs (JSON-serializable). */
+  loadState(key: string): Promise<unknown | undefined>;
+  saveState(key: string, value: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Progress of a run, for a progress bar or metrics. */
+export interface ProgressListener {
+  fileStarted?(uri: string): void;
+  fileDone(progress: { files: number; events: number; bytes: number }): void;
+}

@@ -1,0 +1,73 @@
+import type { AnomalyFlag } from '../event.ts';
+import type { Severity } from '../finding.ts';
+import { FLAG_POINTS, MAX_RISK } from '../detect/flags.ts';
+
+/** One anomaly type with the seed's severity: base points + log10(count). */
+export interface AnomalySummary {
+  type: AnomalyFlag;
+  count: number;
+  /** 0–10: the flag's points + log10(count), capped. */
+  score: number;
+  severity: Severity;
+  details: string;
+}
+
+export interface Ranked {
+  name: string;
+  count: number;
+}
+
+/** What `analyze` prints and every report starts from. */
+export interface Summary {
+  totalEvents: number;
+  highRiskEvents: number;
+  errorEvents: number;
+  principals: number;
+  /** Epoch ms of the first and last event, when there are events. */
+  firstEvent?: number;
+  lastEvent?: number;
+  anomalies: AnomalySummary[];
+  topUsers: Ranked[];
+  topServices: Ranked[];
+  topActions: Ranked[];
+  topErrors: Ranked[];
+  /** Events per hour of day (0–23, UTC or the configured zone). */
+  hourly: number[];
+  findingsBySeverity: Record<Severity, number>;
+}
+
+const DETAILS: Record<AnomalyFlag, string> = {
+  UNUSUAL_TIME: 'calls outside business hours',
+  UNUSUAL_LOCATION: 'calls from public IPs outside the trusted networks',
+  HIGH_RISK_ACTION: 'calls to high-risk actions (logging, access, data exposure, key destruction)',
+  ROOT_USER_ACTIVITY: 'calls made with the root user',
+  FAILED_AUTHENTICATION: 'failed console sign-ins and rejected credentials',
+};
+
+/** The seed's anomaly severity: the type's base points plus log10 of how often it occurred. */
+export function anomalySeverity(type: AnomalyFlag, count: number): { score: number; severity: Severity } {
+  const score = Math.min(MAX_RISK, FLAG_POINTS[type] + Math.log10(Math.max(1, count)));
+  const rounded = Math.round(score * 100) / 100;
+  const severity: Severity = score >= 8 ? 'CRITICAL' : score >= 6 ? 'HIGH' : score >= 4 ? 'MEDIUM' : 'LOW';
+  return { score: rounded, severity };
+}
+
+/** Builds the anomaly list from counts per flag, most severe first. */
+export function summarizeAnomalies(counts: Partial<Record<AnomalyFlag, number>>): AnomalySummary[] {
+  return (Object.entries(counts) as [AnomalyFlag, number][])
+    .filter(([, count]) => count > 0)
+    .map(([type, count]) => ({ type, count, ...anomalySeverity(type, count), details: `${count} ${DETAILS[type]}` }))
+    .sort((a, b) => b.score - a.score || b.count - a.count);
+}
+
+/** Sorts by count, descending, then name, and keeps the first `n` (the seed sliced unsorted). */
+export function topN(entries: Iterable<[string, number]>, n: number): Ranked[] {
+  return [...entries]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .slice(0, n);
+}
+
+export function emptySeverityCounts(): Record<Severity, number> {
+  return { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 };
+}
