@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from './finding.ts';
+import { reportConfigSchema } from './report/report-config.ts';
 
 const hour = z.number().int().min(0).max(24);
 const cidr = z
@@ -46,6 +47,7 @@ export const configSchema = z
     maxFileMiB: z.number().int().positive().default(512),
     /** Default severity for `--fail-on`. */
     failOn: z.enum(SEVERITIES).optional(),
+    report: reportConfigSchema.default(reportConfigSchema.parse({})),
   })
   .strict();
 

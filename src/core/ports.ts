@@ -1,5 +1,8 @@
 import type { InputError, ProcessedEvent } from './event.ts';
 import type { Finding, Severity } from './finding.ts';
+import type { ReportInsights } from './report/insights.ts';
+import type { Notification } from './report/notify.ts';
+import type { Report } from './report/report.ts';
 import type { Summary } from './report/summary.ts';
 
 /** One input file or object, read on demand so listing never holds file contents. */
@@ -93,4 +96,31 @@ export interface EventStore {
 export interface ProgressListener {
   fileStarted?(uri: string): void;
   fileDone(progress: { files: number; events: number; bytes: number }): void;
+}
+
+/** Writes a report's insights: offline from its own figures, or a language model (Bedrock, OpenAI-compatible). */
+export interface InsightModel {
+  /** `offline`, `bedrock` or `openai`. */
+  readonly provider: string;
+  /**
+   * Insights grounded in the report's findings. Throws on any failure (network, throttling,
+   * unusable reply); the caller then falls back to offline insights.
+   */
+  generate(report: Report): Promise<ReportInsights>;
+}
+
+/** One notification channel (SNS, SES, Slack, webhook). */
+export interface Notifier {
+  /** Channel name, e.g. `sns`, `slack`: the key under which sent findings are remembered. */
+  readonly channel: string;
+  /** Sends the notification; throws when the channel refused or could not be reached. */
+  send(notification: Notification): Promise<void>;
+}
+
+/** Remembers which findings were sent on which channel, so none is notified twice. */
+export interface NotificationLedger {
+  /** The ids among `findingIds` already sent on `channel`. */
+  notified(channel: string, findingIds: readonly string[]): Promise<Set<string>>;
+  /** Records that findings were sent on `channel` at epoch ms `at`; idempotent. */
+  recordNotified(channel: string, findingIds: readonly string[], at: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
+import { FLAG_POINTS, MAX_RISK } from '../detect/flags.ts';
 import type { AnomalyFlag } from '../event.ts';
 import type { Severity } from '../finding.ts';
-import { FLAG_POINTS, MAX_RISK } from '../detect/flags.ts';
 
 /** One anomaly type with the seed's severity: base points + log10(count). */
 export interface AnomalySummary {
@@ -15,6 +15,18 @@ export interface AnomalySummary {
 export interface Ranked {
   name: string;
   count: number;
+}
+
+/** A principal's event-level risk over a window (for "principals with the highest risk"). */
+export interface RiskyPrincipal {
+  name: string;
+  events: number;
+  /** Events carrying at least one anomaly flag. */
+  flaggedEvents: number;
+  /** Events at or above the high-risk threshold. */
+  highRiskEvents: number;
+  /** Highest event risk score, 0–10. */
+  maxRisk: number;
 }
 
 /** What `analyze` prints and every report starts from. */
@@ -34,6 +46,13 @@ export interface Summary {
   /** Events per hour of day (0–23, UTC or the configured zone). */
   hourly: number[];
   findingsBySeverity: Record<Severity, number>;
+  /**
+   * Principals whose events carry risk (max risk > 0), ranked by high-risk events, max risk,
+   * flagged events, then events; at most `top`. Optional: stores that cannot rank it omit it.
+   */
+  riskyPrincipals?: RiskyPrincipal[];
+  /** Events per source type (cloudtrail, vpc-flow …), sorted by count. Optional like the above. */
+  topSources?: Ranked[];
 }
 
 const DETAILS: Record<AnomalyFlag, string> = {
@@ -56,7 +75,12 @@ export function anomalySeverity(type: AnomalyFlag, count: number): { score: numb
 export function summarizeAnomalies(counts: Partial<Record<AnomalyFlag, number>>): AnomalySummary[] {
   return (Object.entries(counts) as [AnomalyFlag, number][])
     .filter(([, count]) => count > 0)
-    .map(([type, count]) => ({ type, count, ...anomalySeverity(type, count), details: `${count} ${DETAILS[type]}` }))
+    .map(([type, count]) => ({
+      type,
+      count,
+      ...anomalySeverity(type, count),
+      details: `${count} ${DETAILS[type]}`,
+    }))
     .sort((a, b) => b.score - a.score || b.count - a.count);
 }
 
