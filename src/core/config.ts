@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
+import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
 
 const hour = z.number().int().min(0).max(24);
 const cidr = z
@@ -48,6 +49,7 @@ export const configSchema = z
     /** Default severity for `--fail-on`. */
     failOn: z.enum(SEVERITIES).optional(),
     report: reportConfigSchema.default(reportConfigSchema.parse({})),
+    sigma: sigmaConfigSchema.default({ paths: [], vendored: true }),
   })
   .strict();
 

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import type { Rule } from '../../core/detect/rule.ts';
+import {
+  compileSigmaRules,
+  type SigmaSource,
+  type UnrunnableSigmaRule,
+} from '../../core/detect/sigma/compile-rule.ts';
+import type { SigmaConfig } from '../../core/detect/sigma/sigma-config.ts';
+
+/** Sigma rules ready to run, and the ones that cannot run with the reason. */
+export interface SigmaRuleSet {
+  rules: Rule[];
+  unrunnable: UnrunnableSigmaRule[];
+  /** Files read. */
+  files: number;
+}
+
+/** A Sigma directory or file that cannot be read, or YAML that does not parse; names every bad file. */
+export class SigmaLoadError extends Error {
+  constructor(readonly problems: readonly { path: string; reason: string }[]) {
+    super(`cannot load Sigma rules:\n  - ${problems.map((p) => `${p.path}: ${p.reason}`).join('\n  - ')}`);
+    this.name = 'SigmaLoadError';
+  }
+}
+
+/**
+ * Where the vendored SigmaHQ rules live in the package: `rules/sigma/rules` beside `src/`. A bundled
+ * runtime (Lambda) passes its own directory to {@link loadVendoredSigmaRules} instead.
+ */
+export function vendoredSigmaDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../rules/sigma/rules');
+}
+
+/** The vendored SigmaHQ CloudTrail rules, compiled, from `dir` (default: the package's copy). */
+export function loadVendoredSigmaRules(dir: string = vendoredSigmaDir()): SigmaRuleSet {
+  return compileSet(readSigmaSources([{ path: dir, label: 'rules/sigma/rules' }]));
+}
+
+/**
+ * The Sigma rules the configuration asks for: the vendored ones (unless `vendored: false`) and every
+ * `.yml`/`.yaml` file under `paths`. Unreadable paths and YAML that does not parse raise a
+ * {@link SigmaLoadError}; valid YAML the evaluator cannot run is returned in `unrunnable`.
+ */
+export function loadSigmaRules(config: SigmaConfig, options: { vendoredDir?: string } = {}): SigmaRuleSet {
+  const roots: { path: string; label: string }[] = [];
+  if (config.vendored)
+    roots.push({ path: options.vendoredDir ?? vendoredSigmaDir(), label: 'rules/sigma/rules' });
+  for (const p of config.paths) roots.push({ path: resolve(p), label: p });
+  return compileSet(readSigmaSources(roots));
+}
+
+function compileSet(read: { sources: SigmaSource[]; files: number }): SigmaRuleSet {
+  const { rules, unrunnable } = compileSigmaRules(read.sources);
+  return { rules, unrunnable, files: read.files };
+}
+
+/**
+ * Reads every Sigma YAML file under the roots (sorted, so ids and order are stable). A file with
+ * several YAML documents yields one source per document (`file#2` …).
+ */
+export function readSigmaSources(roots: readonly { path: string; label: string }[]): {
+  sources: SigmaSource[];
+  files: number;
+} {
+  const problems: { path: string; reason: string }[] = [];
+  const sources: SigmaSource[] = [];
+  let files = 0;
+  for (const root of roots) {
+    let found: string[];
+    try {
+      found = yamlFiles(root.path);
+    } catch (err) {
+      problems.push({ path: root.label, reason: readReason(err) });
+      continue;
+    }
+    if (found.length === 0) {
+      problems.push({ path: root.label, reason: 'holds no .yml or .yaml file' });
+      continue;
+    }
+    for (const file of found) {
+      const shown = statSync(root.path).isDirectory()
+        ? join(root.label, relative(root.path, file))
+        : root.label;
+      files++;
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        problems.push({ path: shown, reason: readReason(err) });
+        continue;
+      }
+      const docs = parseAllDocuments(text, { prettyErrors: true });
+      const list = Array.isArray(docs) ? docs : [docs];
+      const broken = list.flatMap((d) => d.errors);
+      if (broken.length > 0) {
+        problems.push({ path: shown, reason: `invalid YAML: ${broken[0].message.split('\n')[0]}` });
+        continue;
+      }
+      const values = list.map((d) => d.toJS()).filter((v) => v !== null && v !== undefined);
+      if (values.length === 0) {
+        problems.push({ path: shown, reason: 'empty YAML file' });
+        continue;
+      }
+      values.forEach((doc, i) => {
+        sources.push({ path: values.length > 1 ? `${shown}#${i + 1}` : shown, doc });
+      });
+    }
+  }
+  if (problems.length > 0) throw new SigmaLoadError(problems);
+  return { sources, files };
+}
+
+/** `.yml`/`.yaml` files under a directory (recursively, sorted), or the path itself when it is a file. */
+function yamlFiles(path: string): string[] {
+  const stat = statSync(path);
+  if (stat.isFile()) return [path];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(full);
+    }
+  };
+  walk(path);
+  return out;
+}
+
+function readReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES') return 'permission denied';
+  return (err as Error).message;
+}
