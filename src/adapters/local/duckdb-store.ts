@@ -1,14 +1,22 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { AnomalyFlag, InputError, ProcessedEvent } from '../../core/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../../core/finding.ts';
-import type { EventStore, FindingQuery, IngestBatch, IngestedFile, SummaryQuery } from '../../core/ports.ts';
+import type {
+  EventStore,
+  FindingQuery,
+  IngestBatch,
+  IngestedFile,
+  NotificationLedger,
+  StoredCounts,
+  SummaryQuery,
+} from '../../core/ports.ts';
 import { emptySeverityCounts, type Summary, summarizeAnomalies, topN } from '../../core/report/summary.ts';
 
-const FLAG_LIST = LIST(VARCHAR);
-
-/** Events are buffered and written in batches this large (one transaction, files included). */
+/** Events are buffered as rows and written in batches this large (one transaction, files included). */
 const FLUSH_EVENTS = 50_000;
 
 const SCHEMA = `
@@ -28,14 +36,32 @@ CREATE TABLE IF NOT EXISTS ingested_files (
   id VARCHAR PRIMARY KEY, uri VARCHAR, size BIGINT, events INTEGER, errors JSON, ingested_at BIGINT
 );
 CREATE TABLE IF NOT EXISTS detector_state (key VARCHAR PRIMARY KEY, value JSON);
+CREATE TABLE IF NOT EXISTS notifications (
+  finding_id VARCHAR NOT NULL, channel VARCHAR NOT NULL, sent_at BIGINT NOT NULL, PRIMARY KEY (finding_id, channel)
+);
 `;
 
+/** The events table's columns and types, for read_csv over the staged rows. */
+const STAGE_COLUMNS = `{id: 'VARCHAR', time_ms: 'BIGINT', source: 'VARCHAR', account: 'VARCHAR', region: 'VARCHAR',
+  service: 'VARCHAR', action: 'VARCHAR', principal_type: 'VARCHAR', principal_id: 'VARCHAR', principal_name: 'VARCHAR',
+  principal_arn: 'VARCHAR', access_key_id: 'VARCHAR', source_ip: 'VARCHAR', user_agent: 'VARCHAR',
+  error_code: 'VARCHAR', error_message: 'VARCHAR', read_only: 'BOOLEAN', risk_score: 'TINYINT',
+  flags: 'VARCHAR[]', file_id: 'VARCHAR'}`;
+
+const NOTHING: StoredCounts = { eventsStored: 0, findingsStored: 0 };
+
 /** The local store: one DuckDB file holding events, findings, ingested files and detector state. */
-export class DuckDbEventStore implements EventStore {
-  private pendingEvents: ProcessedEvent[][] = [];
-  private pendingCount = 0;
+export class DuckDbEventStore implements EventStore, NotificationLedger {
+  /** Staged event rows (TSV), their ids (to drop in-batch duplicates) and time range. */
+  private pendingRows: string[] = [];
+  private pendingIds = new Set<string>();
+  private pendingMin = Number.POSITIVE_INFINITY;
+  private pendingMax = Number.NEGATIVE_INFINITY;
   private pendingFindings: { finding: Finding; fileId: string }[] = [];
-  private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[]; fileIdOf: ProcessedEvent[] }>();
+  private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[] }>();
+  /** Content hashes of every ingested file, loaded once: one lookup per file must not be a query. */
+  private ingestedIds: Set<string> | undefined;
+  private readonly stagePath = join(tmpdir(), `logwarden-stage-${process.pid}-${Math.random().toString(36).slice(2)}.tsv`);
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -43,24 +69,30 @@ export class DuckDbEventStore implements EventStore {
     private readonly timeZone: string,
   ) {}
 
-  /** Opens (and creates) the store; `path` ':memory:' keeps it in memory. */
-  static async open(path: string, options: { timeZone?: string } = {}): Promise<DuckDbEventStore> {
+  /**
+   * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
+   * bounded (`memoryLimit`, default 256MB) so a large run spills to disk instead of growing.
+   */
+  static async open(path: string, options: { timeZone?: string; memoryLimit?: string } = {}): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path);
+    const instance = await DuckDBInstance.create(path, { memory_limit: options.memoryLimit ?? '256MB' });
     const conn = await instance.connect();
     await conn.run(SCHEMA);
-    await conn.run('CREATE TEMP TABLE IF NOT EXISTS events_stage AS SELECT * FROM events LIMIT 0');
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS query_files (id VARCHAR)');
+    await conn.run('CREATE TEMP TABLE IF NOT EXISTS findings_stage AS SELECT * FROM findings LIMIT 0');
+    await conn.run('CREATE TEMP TABLE IF NOT EXISTS files_stage AS SELECT * FROM ingested_files LIMIT 0');
     return new DuckDbEventStore(instance, conn, options.timeZone ?? 'UTC');
   }
 
   async isIngested(fileId: string): Promise<boolean> {
     if (this.pendingFiles.has(fileId)) return true;
-    const reader = await this.conn.runAndReadAll('SELECT 1 FROM ingested_files WHERE id = $1', [fileId]);
-    return reader.currentRowCount > 0;
+    if (!this.ingestedIds) {
+      const reader = await this.conn.runAndReadAll('SELECT id FROM ingested_files');
+      this.ingestedIds = new Set(reader.getRowObjectsJS().map((r) => String(r.id)));
+    }
+    return this.ingestedIds.has(fileId);
   }
 
-  /** Errors recorded when a file was first ingested, so a re-run still reports them. */
   async fileErrors(fileId: string): Promise<InputError[]> {
     const pending = this.pendingFiles.get(fileId);
     if (pending) return pending.errors;
@@ -69,71 +101,99 @@ export class DuckDbEventStore implements EventStore {
     return row?.errors ? (JSON.parse(String(row.errors)) as InputError[]) : [];
   }
 
-  async ingest(batch: IngestBatch): Promise<{ eventsStored: number; findingsStored: number }> {
-    if (await this.isIngested(batch.file.id)) return { eventsStored: 0, findingsStored: 0 };
-    this.pendingFiles.set(batch.file.id, { file: batch.file, errors: batch.errors, fileIdOf: batch.events });
-    this.pendingEvents.push(batch.events);
-    this.pendingCount += batch.events.length;
+  async ingest(batch: IngestBatch): Promise<StoredCounts> {
+    if (await this.isIngested(batch.file.id)) return NOTHING;
+    this.pendingFiles.set(batch.file.id, { file: batch.file, errors: batch.errors });
+    for (const e of batch.events) {
+      if (this.pendingIds.has(e.id)) continue;
+      this.pendingIds.add(e.id);
+      this.pendingRows.push(eventRow(e, batch.file.id));
+      if (e.time < this.pendingMin) this.pendingMin = e.time;
+      if (e.time > this.pendingMax) this.pendingMax = e.time;
+    }
     for (const finding of batch.findings) this.pendingFindings.push({ finding, fileId: batch.file.id });
-    if (this.pendingCount >= FLUSH_EVENTS) return this.flush();
-    return { eventsStored: 0, findingsStored: 0 };
+    return this.pendingRows.length >= FLUSH_EVENTS ? this.flush() : NOTHING;
   }
 
-  /** Pending counts are reported when they reach the disk, so callers sum what `flush` returns too. */
-  async flush(): Promise<{ eventsStored: number; findingsStored: number }> {
-    if (this.pendingFiles.size === 0) return { eventsStored: 0, findingsStored: 0 };
+  /** Writes the buffered files, events and findings in one transaction. */
+  async flush(): Promise<StoredCounts> {
+    if (this.pendingFiles.size === 0) return NOTHING;
     const files = [...this.pendingFiles.values()];
     const findings = this.pendingFindings;
+    const rows = this.pendingRows;
+    const [min, max] = rows.length ? [this.pendingMin, this.pendingMax] : [0, 0];
     this.pendingFiles = new Map();
-    this.pendingEvents = [];
-    this.pendingCount = 0;
+    this.pendingRows = [];
+    this.pendingIds = new Set();
+    this.pendingMin = Number.POSITIVE_INFINITY;
+    this.pendingMax = Number.NEGATIVE_INFINITY;
     this.pendingFindings = [];
+    await writeFile(this.stagePath, rows.join('\n'));
     await this.conn.run('BEGIN TRANSACTION');
     try {
-      await this.conn.run('DELETE FROM events_stage');
-      const appender = await this.conn.createAppender('events_stage', 'main', 'temp');
-      for (const { file, fileIdOf } of files) appendEvents(appender, fileIdOf, file.id);
-      appender.closeSync();
-      const inserted = await this.conn.run(`
-        INSERT INTO events SELECT * FROM events_stage s
-        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)
-        QUALIFY row_number() OVER (PARTITION BY s.id) = 1`);
-      const eventsStored = Number(inserted.rowsChanged);
-      let findingsStored = 0;
-      for (const { finding, fileId } of findings) {
-        const r = await this.conn.run(
-          `INSERT OR IGNORE INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            finding.id,
-            finding.ruleId,
-            finding.severity,
-            finding.riskScore,
-            finding.time,
-            finding.principal?.name ?? null,
-            finding.principal?.id ?? null,
-            finding.principal?.arn ?? null,
-            fileId,
-            JSON.stringify(finding),
-          ],
-        );
-        findingsStored += Number(r.rowsChanged);
-      }
-      for (const { file, errors } of files) {
-        await this.conn.run('INSERT OR IGNORE INTO ingested_files VALUES ($1, $2, $3, $4, $5, $6)', [
-          file.id,
-          file.uri,
-          file.size,
-          file.events,
-          JSON.stringify(errors),
-          file.ingestedAt,
-        ]);
-      }
+      // An event already stored (CloudTrail may deliver one twice) keeps its first copy; the time
+      // bounds let DuckDB skip row groups outside the batch instead of probing every stored event.
+      const inserted = rows.length
+        ? await this.conn.run(
+            `INSERT INTO events SELECT * FROM read_csv($1, delim = '\t', header = false, quote = '"', escape = '"',
+               auto_detect = false, columns = ${STAGE_COLUMNS}) s
+             WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ms BETWEEN $2 AND $3 AND e.id = s.id)`,
+            [this.stagePath, min, max],
+          )
+        : undefined;
+      const eventsStored = Number(inserted?.rowsChanged ?? 0);
+      const findingsStored = await this.insertFindings(findings);
+      await this.insertFiles(files);
       await this.conn.run('COMMIT');
+      for (const { file } of files) this.ingestedIds?.add(file.id);
       return { eventsStored, findingsStored };
     } catch (err) {
       await this.conn.run('ROLLBACK');
       throw err;
+    } finally {
+      await rm(this.stagePath, { force: true });
     }
+  }
+
+  private async insertFiles(files: { file: IngestedFile; errors: InputError[] }[]): Promise<void> {
+    await this.conn.run('DELETE FROM files_stage');
+    const appender = await this.conn.createAppender('files_stage', 'main', 'temp');
+    for (const { file, errors } of files) {
+      appender.appendVarchar(file.id);
+      appender.appendVarchar(file.uri);
+      appender.appendBigInt(BigInt(file.size));
+      appender.appendInteger(file.events);
+      appender.appendVarchar(JSON.stringify(errors));
+      appender.appendBigInt(BigInt(file.ingestedAt));
+      appender.endRow();
+    }
+    appender.closeSync();
+    await this.conn.run('INSERT OR IGNORE INTO ingested_files SELECT * FROM files_stage');
+  }
+
+  /** Appends findings to a stage table and inserts the new ones; returns how many were new. */
+  private async insertFindings(findings: { finding: Finding; fileId: string }[]): Promise<number> {
+    if (findings.length === 0) return 0;
+    await this.conn.run('DELETE FROM findings_stage');
+    const appender = await this.conn.createAppender('findings_stage', 'main', 'temp');
+    for (const { finding, fileId } of findings) {
+      appender.appendVarchar(finding.id);
+      appender.appendVarchar(finding.ruleId);
+      appender.appendVarchar(finding.severity);
+      appender.appendDouble(finding.riskScore);
+      appender.appendBigInt(BigInt(finding.time));
+      optional(appender, finding.principal?.name);
+      optional(appender, finding.principal?.id);
+      optional(appender, finding.principal?.arn);
+      appender.appendVarchar(fileId);
+      appender.appendVarchar(JSON.stringify(finding));
+      appender.endRow();
+    }
+    appender.closeSync();
+    const inserted = await this.conn.run(`
+      INSERT OR IGNORE INTO findings SELECT * FROM findings_stage
+      QUALIFY row_number() OVER (PARTITION BY id) = 1`);
+    return Number(inserted.rowsChanged);
   }
 
   private async whereClause(query: { fileIds?: readonly string[]; since?: number; until?: number }) {
@@ -207,7 +267,38 @@ export class DuckDbEventStore implements EventStore {
       topErrors: await ranked('error_code', 'error_code IS NOT NULL'),
       hourly,
       findingsBySeverity,
+      riskyPrincipals: (
+        await rows(`
+          SELECT principal_name AS name, count(*) AS events, count(*) FILTER (WHERE len(flags) > 0) AS flagged,
+                 count(*) FILTER (WHERE risk_score >= ${Number(highRisk)}) AS high_risk, max(risk_score) AS max_risk
+          FROM events ${where} GROUP BY 1 HAVING max(risk_score) > 0
+          ORDER BY high_risk DESC, max_risk DESC, flagged DESC, events DESC, name LIMIT ${Number(top)}`)
+      ).map((r) => ({
+        name: String(r.name),
+        events: Number(r.events),
+        flaggedEvents: Number(r.flagged),
+        highRiskEvents: Number(r.high_risk),
+        maxRisk: Number(r.max_risk),
+      })),
+      topSources: await ranked('source'),
     };
+  }
+
+  async notified(channel: string, findingIds: readonly string[]): Promise<Set<string>> {
+    if (findingIds.length === 0) return new Set();
+    const reader = await this.conn.runAndReadAll(
+      'SELECT finding_id FROM notifications WHERE channel = $1 AND list_contains($2::VARCHAR[], finding_id)',
+      [channel, `[${findingIds.map((id) => `"${id.replaceAll('"', '')}"`).join(',')}]`],
+    );
+    return new Set(reader.getRowObjectsJS().map((r) => String(r.finding_id)));
+  }
+
+  async recordNotified(channel: string, findingIds: readonly string[], at: number): Promise<void> {
+    if (findingIds.length === 0) return;
+    await this.conn.run(
+      'INSERT OR IGNORE INTO notifications SELECT unnest($1::VARCHAR[]), $2, $3',
+      [`[${findingIds.map((id) => `"${id.replaceAll('"', '')}"`).join(',')}]`, channel, at],
+    );
   }
 
   async findings(query: FindingQuery): Promise<Finding[]> {
@@ -255,32 +346,23 @@ export class DuckDbEventStore implements EventStore {
   }
 }
 
-function appendEvents(appender: DuckDBAppender, events: readonly ProcessedEvent[], fileId: string): void {
-  for (const e of events) {
-    const p = e.principal;
-    appender.appendVarchar(e.id);
-    appender.appendBigInt(BigInt(e.time));
-    appender.appendVarchar(e.source);
-    appender.appendVarchar(e.account);
-    appender.appendVarchar(e.region);
-    appender.appendVarchar(e.service);
-    appender.appendVarchar(e.action);
-    appender.appendVarchar(p.type);
-    appender.appendVarchar(p.id);
-    appender.appendVarchar(p.name);
-    optional(appender, p.arn);
-    optional(appender, p.accessKeyId);
-    appender.appendVarchar(e.sourceIp);
-    appender.appendVarchar(e.userAgent);
-    optional(appender, e.errorCode);
-    optional(appender, e.errorMessage);
-    if (e.readOnly === undefined) appender.appendNull();
-    else appender.appendBoolean(e.readOnly);
-    appender.appendTinyInt(e.riskScore);
-    appender.appendList(listValue(e.anomalyFlags), FLAG_LIST);
-    appender.appendVarchar(fileId);
-    appender.endRow();
-  }
+/** One event as a TSV row in the events table's column order; an empty field is NULL. */
+function eventRow(e: ProcessedEvent, fileId: string): string {
+  const p = e.principal;
+  return [
+    tsv(e.id), e.time, tsv(e.source), tsv(e.account), tsv(e.region), tsv(e.service), tsv(e.action),
+    tsv(p.type), tsv(p.id), tsv(p.name), tsv(p.arn), tsv(p.accessKeyId), tsv(e.sourceIp), tsv(e.userAgent),
+    tsv(e.errorCode), tsv(e.errorMessage), e.readOnly ?? '', e.riskScore, `[${e.anomalyFlags.join(',')}]`, fileId,
+  ].join('\t');
+}
+
+const NEEDS_QUOTES = /[\t\n\r"]/;
+
+/** A TSV field: quoted (quotes doubled) when it holds a tab, newline or quote; "" for an empty string. */
+function tsv(value: string | undefined): string {
+  if (value === undefined) return '';
+  if (value === '') return '""';
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function optional(appender: DuckDBAppender, value: string | undefined): void {
