@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { baselineConfigSchema } from './detect/baseline/baseline-config.ts';
+import { geoConfigSchema } from './enrich/geo-config.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
 import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
@@ -50,6 +52,8 @@ export const configSchema = z
     failOn: z.enum(SEVERITIES).optional(),
     report: reportConfigSchema.default(reportConfigSchema.parse({})),
     sigma: sigmaConfigSchema.default({ paths: [], vendored: true }),
+    geo: geoConfigSchema.default(geoConfigSchema.parse({})),
+    baseline: baselineConfigSchema.default(baselineConfigSchema.parse({})),
   })
   .strict();
 

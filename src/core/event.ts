@@ -1,3 +1,5 @@
+import type { AddressKind } from './net.ts';
+
 /** Where a normalized event came from. */
 export type SourceType = 'cloudtrail' | 'vpc-flow' | 'cloudwatch-logs' | 'app-log';
 
@@ -50,8 +52,27 @@ export interface NormalizedEvent {
   errorCode?: string;
   errorMessage?: string;
   readOnly?: boolean;
+  /** Where `sourceIp` is, filled in by the engine's enrichment step before flags and detectors. */
+  geo?: GeoInfo;
   /** The original record, for rules and evidence. */
   raw: Record<string, unknown>;
+}
+
+/**
+ * What enrichment knows about a source address. `kind` is always set; location and network only
+ * for public IPs found in the geo databases.
+ */
+export interface GeoInfo {
+  kind: AddressKind;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: string;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  /** Autonomous system number. */
+  asn?: number;
+  /** Organisation announcing the AS. */
+  org?: string;
 }
 
 /** The seed's five anomaly flags. */

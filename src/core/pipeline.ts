@@ -4,9 +4,16 @@ import { FlagEvaluator, riskScore } from './detect/flags.ts';
 import { HighRiskEventDetector } from './detect/high-risk-event.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
 import type { Finding } from './finding.ts';
-import type { EventStore, ObjectSource, ProgressListener } from './ports.ts';
+import { GeoEnricher } from './enrich/geo-enricher.ts';
+import type { EventStore, GeoLookup, ObjectSource, ProgressListener } from './ports.ts';
 import { isDigestPath } from './sources/cloudtrail.ts';
 import { type ParsedFile, parseLogFile } from './sources/parse.ts';
+
+/** Optional engine parts beside the detectors. */
+export interface EngineOptions {
+  /** Offline GeoIP/ASN lookup for the enrichment step; without it events get only the address kind. */
+  geo?: GeoLookup;
+}
 
 /** What processing a batch of normalized events produced. */
 export interface ProcessedBatch {
@@ -21,13 +28,22 @@ export interface ProcessedBatch {
 export class Engine {
   private readonly flags: FlagEvaluator;
   readonly detectors: Detector[];
+  /** Labels source addresses and adds GeoIP/ASN before flags and detectors see an event. */
+  readonly enricher: GeoEnricher;
 
   constructor(
     readonly config: Config,
     detectors: Detector[] = [],
+    options: EngineOptions = {},
   ) {
     this.flags = new FlagEvaluator(config);
     this.detectors = [...detectors, new HighRiskEventDetector(config.highRiskThreshold)];
+    this.enricher = new GeoEnricher(options.geo, config.geo.cacheSize);
+  }
+
+  /** Loads what the detectors need for these events (per-principal profiles); call before `process`. */
+  async prepare(events: readonly NormalizedEvent[], store: EventStore): Promise<void> {
+    for (const d of this.detectors) if (d.prepare) await d.prepare(events, store);
   }
 
   /** Flags, scores and runs detectors over events (in the order given). */
@@ -37,7 +53,9 @@ export class Engine {
     const byId = new Map<string, ProcessedEvent>();
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
-      const anomalyFlags = this.flags.flags(event);
+      this.enricher.enrich(event);
+      let anomalyFlags = this.flags.flags(event);
+      for (const d of this.detectors) if (d.refineFlags) anomalyFlags = d.refineFlags(event, anomalyFlags);
       const p = event as ProcessedEvent;
       p.anomalyFlags = anomalyFlags;
       p.riskScore = riskScore(event, anomalyFlags);
@@ -72,6 +90,7 @@ export class Engine {
   async saveState(store: EventStore): Promise<void> {
     for (const d of this.detectors) {
       if (d.exportState) await store.saveState(d.id, d.exportState());
+      if (d.persist) await d.persist(store);
     }
   }
 }
@@ -155,6 +174,7 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     const parsed = parseLogFile(object.uri, text);
     ports.onFile?.(object.uri, { format: parsed.format, skipped: parsed.skipped, events: parsed.events.length });
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
+    await engine.prepare(parsed.events, ports.store);
     const { events, findings } = engine.process(parsed.events);
     result.eventsRead += events.length;
     const stored = await ports.store.ingest({

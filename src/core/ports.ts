@@ -1,3 +1,4 @@
+import type { PrincipalProfile } from './detect/baseline/profile.ts';
 import type { InputError, ProcessedEvent } from './event.ts';
 import type { Finding, Severity } from './finding.ts';
 import type { ReportInsights } from './report/insights.ts';
@@ -89,6 +90,10 @@ export interface EventStore {
   /** Detector state that must survive across files and runs (JSON-serializable). */
   loadState(key: string): Promise<unknown | undefined>;
   saveState(key: string, value: unknown): Promise<void>;
+  /** Per-principal baseline profiles by key; keys without a profile are left out. Without these two methods baselines live in memory only. */
+  loadProfiles?(keys: readonly string[]): Promise<PrincipalProfile[]>;
+  /** Upserts profiles, one record per `profile.key` (overwrites; never appends). */
+  saveProfiles?(profiles: readonly PrincipalProfile[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,4 +128,27 @@ export interface NotificationLedger {
   notified(channel: string, findingIds: readonly string[]): Promise<Set<string>>;
   /** Records that findings were sent on `channel` at epoch ms `at`; idempotent. */
   recordNotified(channel: string, findingIds: readonly string[], at: number): Promise<void>;
+}
+
+/** Where a public IP address is and which network announces it, from offline databases. */
+export interface IpLocation {
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  asn?: number;
+  org?: string;
+}
+
+/** Offline IP geolocation and ASN lookup. Synchronous: enrichment runs inside the engine's per-event loop. */
+export interface GeoLookup {
+  /** What the databases know about an IP address; undefined when nothing. */
+  lookup(ip: string): IpLocation | undefined;
+}
+
+/** Per-principal behavioural profiles, one record per principal, loaded and saved in batches. */
+export interface ProfileStore {
+  loadProfiles(keys: readonly string[]): Promise<PrincipalProfile[]>;
+  saveProfiles(profiles: readonly PrincipalProfile[]): Promise<void>;
 }

@@ -1,7 +1,10 @@
 import type { Config } from '../config.ts';
+import { BaselineDetector } from './baseline/baseline-detector.ts';
 import type { Detector } from './detector.ts';
 
 /** The detectors both runtimes run, beside the engine's seed flags and high-risk-event finding. */
-export function defaultDetectors(_config: Config): Detector[] {
-  return [];
+export function defaultDetectors(config: Config): Detector[] {
+  const detectors: Detector[] = [];
+  if (config.baseline.enabled) detectors.push(new BaselineDetector(config.baseline, config.timeZone));
+  return detectors;
 }

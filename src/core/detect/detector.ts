@@ -1,4 +1,5 @@
-import type { ProcessedEvent } from '../event.ts';
+import type { AnomalyFlag, NormalizedEvent, ProcessedEvent } from '../event.ts';
+import type { EventStore } from '../ports.ts';
 import type { Finding } from '../finding.ts';
 
 /**
@@ -16,4 +17,10 @@ export interface Detector {
   /** Bounded, JSON-serializable state to keep across runs. */
   exportState?(): unknown;
   importState?(state: unknown): void;
+  /** Loads what `observe` will need for these events from the store (e.g. per-principal profiles). */
+  prepare?(events: readonly NormalizedEvent[], store: EventStore): Promise<void>;
+  /** Writes state kept outside `exportState` (e.g. changed per-principal profiles) to the store. */
+  persist?(store: EventStore): Promise<void>;
+  /** Adjusts an event's seed flags before it is scored (a warm baseline redefines UNUSUAL_TIME). */
+  refineFlags?(event: NormalizedEvent, flags: AnomalyFlag[]): AnomalyFlag[];
 }

@@ -1,0 +1,109 @@
+import type { ProfileStore } from '../../ports.ts';
+import type { PrincipalProfile } from './profile.ts';
+
+/**
+ * The profiles in memory: at most `capacity` of them (plus those the current file needs), least
+ * recently used evicted first, changed ones written back to the store when evicted or persisted.
+ * Without a store every profile stays in memory until evicted, then is forgotten.
+ */
+export class ProfileCache {
+  /** Insertion order is recency order: a use moves the key to the end. */
+  private readonly profiles = new Map<string, PrincipalProfile>();
+  private readonly dirty = new Set<string>();
+  /** Keys the store has been asked about (found or not), so a new profile never overwrites a stored one. */
+  private readonly checked = new Set<string>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.profiles.size;
+  }
+
+  /** The cached profile, marked recently used. */
+  get(key: string): PrincipalProfile | undefined {
+    const p = this.profiles.get(key);
+    if (p) {
+      this.profiles.delete(key);
+      this.profiles.set(key, p);
+    }
+    return p;
+  }
+
+  /** Adds or replaces a profile and marks it changed. */
+  put(profile: PrincipalProfile): void {
+    this.profiles.delete(profile.key);
+    this.profiles.set(profile.key, profile);
+    this.dirty.add(profile.key);
+  }
+
+  markDirty(key: string): void {
+    this.dirty.add(key);
+  }
+
+  /** Every profile in memory (for status figures). */
+  values(): IterableIterator<PrincipalProfile> {
+    return this.profiles.values();
+  }
+
+  /**
+   * Makes sure the profiles of `keys` are in memory: loads the ones the store has, then evicts
+   * beyond capacity (never one of `keys`), writing changed evictees back first.
+   */
+  async load(keys: Iterable<string>, store: ProfileStore | undefined): Promise<void> {
+    const wanted = new Set(keys);
+    const missing: string[] = [];
+    for (const key of wanted) {
+      if (this.profiles.has(key)) this.get(key);
+      else if (!this.checked.has(key)) missing.push(key);
+    }
+    if (store && missing.length > 0) {
+      for (const profile of await store.loadProfiles(missing)) {
+        if (!this.profiles.has(profile.key)) this.profiles.set(profile.key, profile);
+      }
+    }
+    if (store) for (const key of missing) this.checked.add(key);
+    await this.evict(wanted, store);
+  }
+
+  private async evict(keep: ReadonlySet<string>, store: ProfileStore | undefined): Promise<void> {
+    if (this.profiles.size <= this.capacity) return;
+    const toSave: PrincipalProfile[] = [];
+    let excess = this.profiles.size - this.capacity;
+    for (const [key, profile] of this.profiles) {
+      if (excess <= 0) break;
+      if (keep.has(key)) continue;
+      this.profiles.delete(key);
+      if (this.dirty.delete(key)) toSave.push(profile);
+      // Once evicted, the store's copy is the truth: it must be asked again.
+      this.checked.delete(key);
+      excess--;
+    }
+    if (store && toSave.length > 0) await store.saveProfiles(toSave);
+  }
+
+  /**
+   * Writes every changed profile. A profile created without asking the store (the caller skipped
+   * `load`) is not written over a stored one: its history would be lost.
+   */
+  async persist(store: ProfileStore | undefined): Promise<number> {
+    if (!store || this.dirty.size === 0) return 0;
+    const unchecked = [...this.dirty].filter((k) => !this.checked.has(k));
+    const clash = new Set(unchecked.length ? (await store.loadProfiles(unchecked)).map((p) => p.key) : []);
+    const toSave: PrincipalProfile[] = [];
+    for (const key of this.dirty) {
+      const p = this.profiles.get(key);
+      if (p && !clash.has(key)) toSave.push(p);
+      this.checked.add(key);
+    }
+    this.dirty.clear();
+    if (toSave.length) await store.saveProfiles(toSave);
+    return toSave.length;
+  }
+
+  /** Forgets everything (for a rebuild). */
+  clear(): void {
+    this.profiles.clear();
+    this.dirty.clear();
+    this.checked.clear();
+  }
+}
