@@ -1,0 +1,4 @@
+import { DuckDbEventStore } from '../../src/adapters/local/duckdb-store.ts';
+import { eventStoreContract } from './event-store.contract.ts';
+
+eventStoreContract('DuckDbEventStore', () => DuckDbEventStore.open(':memory:'));
