@@ -67,7 +67,7 @@ export async function batchWrite(
       if (attempt > 0) {
         if (attempt > policy.attempts) {
           throw new Error(
-            `DynamoDB left ${pending.length} of ${MAX_BATCH_WRITE} batch-write items unprocessed after ${policy.attempts} retries (table ${table})`,
+            `DynamoDB left ${pending.length} batch-write items unprocessed after ${policy.attempts} retries (table ${table})`,
           );
         }
         await sleep(backoff(policy, attempt));

@@ -523,13 +523,13 @@ function findingItem(finding: Finding, fileId: string): Record<string, unknown> 
     principalName: finding.principal?.name,
     principalId: finding.principal?.id,
     principalArn: finding.principal?.arn,
-    ...(json.length > INLINE_JSON_CHARS ? { bodyGz: gzipSync(json) } : { body: json }),
+    // Compressed: evidence JSON shrinks to about half, which halves the write units of most findings.
+    bodyGz: gzipSync(json),
   };
 }
 
 function findingFromItem(item: Record<string, unknown>): Finding {
-  const json = item.bodyGz ? gunzipSync(item.bodyGz as Uint8Array).toString('utf8') : String(item.body);
-  return JSON.parse(json) as Finding;
+  return JSON.parse(gunzipSync(item.bodyGz as Uint8Array).toString('utf8')) as Finding;
 }
 
 /** Reassembles each file-day's parts (in part order) and decodes its buckets. */
