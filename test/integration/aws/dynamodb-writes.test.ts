@@ -68,7 +68,8 @@ test('batch writes retry unprocessed items with growing backoff until every item
   assert.equal(stats.requests, 4);
   assert.equal(stats.items, 25);
   assert.equal(sleeps.length, 3);
-  sleeps.forEach((ms, i) => assert.ok(ms >= 0 && ms <= 10 * 2 ** (i + 1), `backoff ${i + 1}: ${ms} ms`));
+  for (const [i, ms] of sleeps.entries())
+    assert.ok(ms >= 0 && ms <= 10 * 2 ** (i + 1), `backoff ${i + 1}: ${ms} ms`);
   for (const i of [0, 7, 14, 21, 24]) {
     const got = await doc.send(new GetCommand({ TableName: 'retry-ok', Key: { pk: `P#${i}`, sk: 'S' } }));
     assert.equal(got.Item?.i, i);
