@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+// Async so decompression runs on libuv's thread pool while the main thread processes another file.
+const gunzipAsync = promisify(gunzip);
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -8,12 +12,12 @@ const GZIP_MAGIC_1 = 0x8b;
  * Turns stored bytes into text: gunzips when the bytes are gzip (whatever the name says), bounds the
  * decompressed size, and refuses binary data. Errors say what was wrong with which object.
  */
-export function decodeLogBytes(bytes: Uint8Array, maxBytes: number): { text: string; sha256: string } {
+export async function decodeLogBytes(bytes: Uint8Array, maxBytes: number): Promise<{ text: string; sha256: string }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let data: Uint8Array = bytes;
   if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
     try {
-      data = gunzipSync(bytes, { maxOutputLength: maxBytes });
+      data = await gunzipAsync(bytes, { maxOutputLength: maxBytes });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {

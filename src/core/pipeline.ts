@@ -5,9 +5,12 @@ import { HighRiskEventDetector } from './detect/high-risk-event.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
 import type { Finding } from './finding.ts';
 import { GeoEnricher } from './enrich/geo-enricher.ts';
-import type { EventStore, GeoLookup, ObjectSource, ProgressListener } from './ports.ts';
+import type { EventStore, GeoLookup, ObjectSource, ProgressListener, SourceObject } from './ports.ts';
 import { isDigestPath } from './sources/cloudtrail.ts';
 import { type ParsedFile, parseLogFile } from './sources/parse.ts';
+import { isFlowDetector } from './detect/flow/flow-detector.ts';
+import { aggregateFlows } from './sources/flow-aggregate.ts';
+import type { FlowRecord } from './sources/vpc-flow.ts';
 
 /** Optional engine parts beside the detectors. */
 export interface EngineOptions {
@@ -46,8 +49,8 @@ export class Engine {
     for (const d of this.detectors) if (d.prepare) await d.prepare(events, store);
   }
 
-  /** Flags, scores and runs detectors over events (in the order given). */
-  process(events: readonly NormalizedEvent[]): ProcessedBatch {
+  /** Flags, scores and runs detectors over events (in the order given); flow records go to flow detectors. */
+  process(events: readonly NormalizedEvent[], flows: readonly FlowRecord[] = []): ProcessedBatch {
     const processed: ProcessedEvent[] = new Array(events.length);
     const findings: Finding[] = [];
     const byId = new Map<string, ProcessedEvent>();
@@ -65,6 +68,10 @@ export class Engine {
         const found = detector.observe(p);
         for (const f of found) findings.push(f);
       }
+    }
+    if (flows.length > 0) {
+      const flowDetectors = this.detectors.filter(isFlowDetector);
+      for (const r of flows) for (const d of flowDetectors) for (const f of d.observeFlow(r)) findings.push(f);
     }
     for (const detector of this.detectors) {
       if (detector.flush) for (const f of detector.flush()) findings.push(f);
@@ -101,6 +108,27 @@ function dedupe(findings: Finding[]): Finding[] {
   return [...seen.values()];
 }
 
+/** How many files are read (and decompressed) ahead of the one being processed. */
+const READ_AHEAD = 4;
+
+/**
+ * Starts reading up to `depth` objects ahead and yields them in order with their pending content.
+ * A failed read is kept as a rejected promise for the consumer (never an unhandled rejection).
+ */
+async function* readAhead(
+  objects: AsyncIterable<SourceObject>,
+  depth: number,
+): AsyncIterable<{ object: SourceObject; content: Promise<{ text: string; sha256: string }> }> {
+  const queue: { object: SourceObject; content: Promise<{ text: string; sha256: string }> }[] = [];
+  for await (const object of objects) {
+    const content = isDigestPath(object.uri) ? Promise.resolve({ text: '', sha256: '' }) : object.read();
+    content.catch(() => {});
+    queue.push({ object, content });
+    if (queue.length > depth) yield queue.shift()!;
+  }
+  while (queue.length) yield queue.shift()!;
+}
+
 /** What a run did, for the CLI's summary line and exit code. */
 export interface RunResult {
   files: number;
@@ -109,6 +137,8 @@ export interface RunResult {
   /** Files passed over on purpose (digest files), by reason. */
   skipped: Record<string, number>;
   eventsRead: number;
+  /** VPC / Transit Gateway flow log records read (stored as aggregates, not events). */
+  flowRecordsRead: number;
   eventsStored: number;
   findingsStored: number;
   /** Every file id seen in this run (new and already ingested), for the run's summary. */
@@ -125,7 +155,7 @@ export interface RunPorts {
   /** Epoch ms for `ingestedAt`; the only clock the pipeline reads. */
   now: () => number;
   /** Per-file hook for the verbose listing: which reader read a file. */
-  onFile?: (uri: string, parsed: Pick<ParsedFile, 'format' | 'skipped'> & { events: number }) => void;
+  onFile?: (uri: string, parsed: Pick<ParsedFile, 'format' | 'skipped'> & { events: number; flows?: number }) => void;
 }
 
 /**
@@ -139,6 +169,7 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     alreadyIngested: 0,
     skipped: {},
     eventsRead: 0,
+    flowRecordsRead: 0,
     eventsStored: 0,
     findingsStored: 0,
     fileIds: [],
@@ -147,20 +178,23 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     bytes: 0,
   };
   await engine.loadState(ports.store);
-  for await (const object of source.list()) {
+  // Reads run a few files ahead (decompression happens off the main thread) while this loop
+  // processes and stores files strictly in listing order.
+  for await (const { object, content } of readAhead(source.list(), READ_AHEAD)) {
     result.files++;
     if (isDigestPath(object.uri)) {
       result.skipped.digest = (result.skipped.digest ?? 0) + 1;
       continue;
     }
     ports.progress?.fileStarted?.(object.uri);
+    const done = () => ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
     let text: string;
     let sha256: string;
     try {
-      ({ text, sha256 } = await object.read());
+      ({ text, sha256 } = await content);
     } catch (err) {
       result.inputErrors.push({ path: object.uri, reason: (err as Error).message });
-      ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
+      done();
       continue;
     }
     result.bytes += object.size;
@@ -168,15 +202,16 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     if (await ports.store.isIngested(sha256)) {
       result.alreadyIngested++;
       for (const e of await ports.store.fileErrors(sha256)) result.inputErrors.push(e);
-      ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
+      done();
       continue;
     }
-    const parsed = parseLogFile(object.uri, text);
-    ports.onFile?.(object.uri, { format: parsed.format, skipped: parsed.skipped, events: parsed.events.length });
+    const parsed = parseLogFile(object.uri, text, { flowFormat: engine.config.flowLogs.format, referenceTime: ports.now() });
+    const flows = parsed.flows ?? [];
+    ports.onFile?.(object.uri, { format: parsed.format, skipped: parsed.skipped, events: parsed.events.length, flows: flows.length });
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
-    await engine.prepare(parsed.events, ports.store);
-    const { events, findings } = engine.process(parsed.events);
+    const { events, findings } = engine.process(parsed.events, flows);
     result.eventsRead += events.length;
+    result.flowRecordsRead += flows.length;
     const stored = await ports.store.ingest({
       file: {
         id: sha256,
@@ -189,12 +224,13 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
       events,
       findings,
       errors: parsed.errors,
+      ...(flows.length > 0 && { flowAggregates: aggregateFlows(flows) }),
     });
     result.eventsStored += stored.eventsStored;
     result.findingsStored += stored.findingsStored;
     for (const f of findings) result.findings.push(f);
     for (const e of parsed.errors) result.inputErrors.push(e);
-    ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
+    done();
   }
   const last = await ports.store.flush();
   result.eventsStored += last.eventsStored;

@@ -61,6 +61,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[] }>();
   /** Content hashes of every ingested file, loaded once: one lookup per file must not be a query. */
   private ingestedIds: Set<string> | undefined;
+  /** The chain of background writes, their first error, and what they stored since the last flush. */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: Error | undefined;
+  private written: StoredCounts = { eventsStored: 0, findingsStored: 0 };
   private readonly stagePath = join(tmpdir(), `logwarden-stage-${process.pid}-${Math.random().toString(36).slice(2)}.tsv`);
 
   private constructor(
@@ -96,6 +100,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   async fileErrors(fileId: string): Promise<InputError[]> {
     const pending = this.pendingFiles.get(fileId);
     if (pending) return pending.errors;
+    await this.writing; // one statement at a time on the connection
     const reader = await this.conn.runAndReadAll('SELECT errors FROM ingested_files WHERE id = $1', [fileId]);
     const row = reader.getRowObjectsJS()[0];
     return row?.errors ? (JSON.parse(String(row.errors)) as InputError[]) : [];
@@ -112,13 +117,30 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       if (e.time > this.pendingMax) this.pendingMax = e.time;
     }
     for (const finding of batch.findings) this.pendingFindings.push({ finding, fileId: batch.file.id });
-    return this.pendingRows.length >= FLUSH_EVENTS ? this.flush() : NOTHING;
+    if (this.pendingRows.length >= FLUSH_EVENTS) {
+      // Written in the background: DuckDB inserts this batch on its own threads while the caller
+      // parses the next files. Writes stay in order; a failure surfaces at the next call.
+      this.writing = this.writePending();
+    }
+    if (this.writeError) throw this.writeError;
+    return NOTHING;
   }
 
-  /** Writes the buffered files, events and findings in one transaction. */
+  /** Writes whatever is buffered and returns what reached the store since the last flush. */
   async flush(): Promise<StoredCounts> {
-    if (this.pendingFiles.size === 0) return NOTHING;
+    this.writing = this.writePending();
+    await this.writing;
+    if (this.writeError) throw this.writeError;
+    const counts = this.written;
+    this.written = { eventsStored: 0, findingsStored: 0 };
+    return counts;
+  }
+
+  /** Takes the buffer and writes it after the writes already under way, adding to `written`. */
+  private writePending(): Promise<void> {
+    if (this.pendingFiles.size === 0) return this.writing;
     const files = [...this.pendingFiles.values()];
+    for (const { file } of files) this.ingestedIds?.add(file.id);
     const findings = this.pendingFindings;
     const rows = this.pendingRows;
     const [min, max] = rows.length ? [this.pendingMin, this.pendingMax] : [0, 0];
@@ -128,6 +150,26 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     this.pendingMin = Number.POSITIVE_INFINITY;
     this.pendingMax = Number.NEGATIVE_INFINITY;
     this.pendingFindings = [];
+    const previous = this.writing;
+    return previous.then(async () => {
+      try {
+        const counts = await this.writeBatch(rows, min, max, findings, files);
+        this.written.eventsStored += counts.eventsStored;
+        this.written.findingsStored += counts.findingsStored;
+      } catch (err) {
+        this.writeError ??= err as Error;
+      }
+    });
+  }
+
+  /** One transaction: events (deduplicated by id), findings and the files they came from. */
+  private async writeBatch(
+    rows: string[],
+    min: number,
+    max: number,
+    findings: { finding: Finding; fileId: string }[],
+    files: { file: IngestedFile; errors: InputError[] }[],
+  ): Promise<StoredCounts> {
     await writeFile(this.stagePath, rows.join('\n'));
     await this.conn.run('BEGIN TRANSACTION');
     try {
@@ -145,7 +187,6 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       const findingsStored = await this.insertFindings(findings);
       await this.insertFiles(files);
       await this.conn.run('COMMIT');
-      for (const { file } of files) this.ingestedIds?.add(file.id);
       return { eventsStored, findingsStored };
     } catch (err) {
       await this.conn.run('ROLLBACK');
@@ -285,6 +326,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   }
 
   async notified(channel: string, findingIds: readonly string[]): Promise<Set<string>> {
+    await this.writing;
     if (findingIds.length === 0) return new Set();
     const reader = await this.conn.runAndReadAll(
       'SELECT finding_id FROM notifications WHERE channel = $1 AND list_contains($2::VARCHAR[], finding_id)',
@@ -294,6 +336,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   }
 
   async recordNotified(channel: string, findingIds: readonly string[], at: number): Promise<void> {
+    await this.writing;
     if (findingIds.length === 0) return;
     await this.conn.run(
       'INSERT OR IGNORE INTO notifications SELECT unnest($1::VARCHAR[]), $2, $3',
@@ -324,12 +367,14 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   }
 
   async loadState(key: string): Promise<unknown | undefined> {
+    await this.writing;
     const reader = await this.conn.runAndReadAll('SELECT value FROM detector_state WHERE key = $1', [key]);
     const row = reader.getRowObjectsJS()[0];
     return row ? JSON.parse(String(row.value)) : undefined;
   }
 
   async saveState(key: string, value: unknown): Promise<void> {
+    await this.writing;
     await this.conn.run('INSERT OR REPLACE INTO detector_state VALUES ($1, $2)', [key, JSON.stringify(value)]);
   }
 

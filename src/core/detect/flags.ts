@@ -31,11 +31,14 @@ const AUTH_FAILURE_CODES = new Set([
 export class FlagEvaluator {
   private readonly trusted: CidrSet;
   private readonly highRisk: Set<string>;
+  /** Names the user added: flagged even when CloudTrail marks the call read-only. */
+  private readonly userAdded: Set<string>;
   private readonly workingHour: (time: number) => boolean;
 
   constructor(config: Pick<Config, 'trustedCidrs' | 'highRiskActions' | 'timeZone' | 'businessHours'>) {
     this.trusted = new CidrSet(config.trustedCidrs);
     this.highRisk = new Set(HIGH_RISK_ACTIONS);
+    this.userAdded = new Set(config.highRiskActions.add);
     for (const name of config.highRiskActions.add) this.highRisk.add(name);
     for (const name of config.highRiskActions.remove) this.highRisk.delete(name);
     this.workingHour = businessHoursTest(config.timeZone, config.businessHours);
@@ -43,12 +46,31 @@ export class FlagEvaluator {
 
   /** The flags an event earns. */
   flags(event: NormalizedEvent): AnomalyFlag[] {
+    if (event.source !== 'cloudtrail' && event.source !== 'vpc-flow') return this.appFlags(event);
     const flags: AnomalyFlag[] = [];
     if (!this.workingHour(event.time)) flags.push('UNUSUAL_TIME');
     if (this.isUnusualLocation(event)) flags.push('UNUSUAL_LOCATION');
-    if (this.highRisk.has(event.action) && event.readOnly !== true) flags.push('HIGH_RISK_ACTION');
+    if (this.highRisk.has(event.action) && (event.readOnly !== true || this.userAdded.has(event.action))) {
+      flags.push('HIGH_RISK_ACTION');
+    }
     if (isRootActivity(event)) flags.push('ROOT_USER_ACTIVITY');
     if (isFailedAuthentication(event)) flags.push('FAILED_AUTHENTICATION');
+    return flags;
+  }
+
+  /**
+   * Application lines are not calls on the account: web clients are public by nature and one failed
+   * login is no incident (the burst detectors judge those). Only successful logins carry the time
+   * and location flags; failed ones carry FAILED_AUTHENTICATION.
+   */
+  private appFlags(event: NormalizedEvent): AnomalyFlag[] {
+    const flags: AnomalyFlag[] = [];
+    if (event.action === 'auth.success') {
+      if (!this.workingHour(event.time)) flags.push('UNUSUAL_TIME');
+      if (this.isUnusualLocation(event)) flags.push('UNUSUAL_LOCATION');
+    } else if (event.action === 'auth.failure') {
+      flags.push('FAILED_AUTHENTICATION');
+    }
     return flags;
   }
 
