@@ -14,6 +14,8 @@ import type { SigmaConfig } from '../../core/detect/sigma/sigma-config.ts';
 export interface SigmaRuleSet {
   rules: Rule[];
   unrunnable: UnrunnableSigmaRule[];
+  /** Rule id → the file it came from (shown relative to its configured directory). */
+  pathById: Map<string, string>;
   /** Files read. */
   files: number;
 }
@@ -53,8 +55,8 @@ export function loadSigmaRules(config: SigmaConfig, options: { vendoredDir?: str
 }
 
 function compileSet(read: { sources: SigmaSource[]; files: number }): SigmaRuleSet {
-  const { rules, unrunnable } = compileSigmaRules(read.sources);
-  return { rules, unrunnable, files: read.files };
+  const { rules, unrunnable, pathById } = compileSigmaRules(read.sources);
+  return { rules, unrunnable, pathById, files: read.files };
 }
 
 /**

@@ -154,6 +154,8 @@ export function compileSigmaRule(source: SigmaSource): SigmaCompileResult {
 export function compileSigmaRules(sources: readonly SigmaSource[]): {
   rules: Rule[];
   unrunnable: UnrunnableSigmaRule[];
+  /** Rule id → the path it was compiled from. */
+  pathById: Map<string, string>;
 } {
   const rules: Rule[] = [];
   const unrunnable: UnrunnableSigmaRule[] = [];
@@ -178,7 +180,7 @@ export function compileSigmaRules(sources: readonly SigmaSource[]): {
     seen.set(result.rule.id, source.path);
     rules.push(result.rule);
   }
-  return { rules, unrunnable };
+  return { rules, unrunnable, pathById: seen };
 }
 
 /** The id and title of a document, when it has them, for listing it even when it cannot run. */

@@ -35,7 +35,13 @@ function tokenize(text: string): Token[] {
     } else if (WORD.test(c)) {
       const start = i;
       while (i < text.length && WORD.test(text[i])) i++;
-      tokens.push({ type: 'word', value: text.slice(start, i), at: start });
+      const value = text.slice(start, i);
+      if (value.toLowerCase() === 'near') {
+        throw unsupported(
+          `condition "${text}": "near" (events close in time) needs correlation over many events`,
+        );
+      }
+      tokens.push({ type: 'word', value, at: start });
     } else {
       throw invalid(`condition "${text}": unexpected character "${c}" at position ${i + 1}`);
     }
