@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  ttlAttribute: 'ttl',
+  ttlAttribute: 'expiresAt',
 } as const;
 
 /**
