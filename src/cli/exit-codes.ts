@@ -6,4 +6,6 @@ export const EXIT = {
   findings: 1,
   /** Some input could not be read (the rest was processed), or bad usage/configuration. */
   inputErrors: 2,
+  /** A notification channel failed (the others were still tried). */
+  notifyFailed: 4,
 } as const;

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/config.ts';
 import { InputPathError } from '../adapters/local/fs-source.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerFindings } from './commands/findings.ts';
+import { registerReport } from './commands/report.ts';
 import { EXIT } from './exit-codes.ts';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerAnalyze(program);
 registerFindings(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -34,6 +36,6 @@ function isUserError(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
   return (
     err instanceof Error &&
-    (name === 'UsageError' || /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) || name === 'CredentialsProviderError')
+    (name === 'UsageError' || name === 'ReportWiringError' || /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) || name === 'CredentialsProviderError')
   );
 }

@@ -329,8 +329,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     await this.writing;
     if (findingIds.length === 0) return new Set();
     const reader = await this.conn.runAndReadAll(
-      'SELECT finding_id FROM notifications WHERE channel = $1 AND list_contains($2::VARCHAR[], finding_id)',
-      [channel, `[${findingIds.map((id) => `"${id.replaceAll('"', '')}"`).join(',')}]`],
+      `SELECT finding_id FROM notifications WHERE channel = $1 AND list_contains(from_json($2::JSON, '["VARCHAR"]'), finding_id)`,
+      [channel, JSON.stringify(findingIds)],
     );
     return new Set(reader.getRowObjectsJS().map((r) => String(r.finding_id)));
   }
@@ -339,8 +339,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     await this.writing;
     if (findingIds.length === 0) return;
     await this.conn.run(
-      'INSERT OR IGNORE INTO notifications SELECT unnest($1::VARCHAR[]), $2, $3',
-      [`[${findingIds.map((id) => `"${id.replaceAll('"', '')}"`).join(',')}]`, channel, at],
+      `INSERT OR IGNORE INTO notifications SELECT DISTINCT unnest(from_json($1::JSON, '["VARCHAR"]')), $2, $3`,
+      [JSON.stringify(findingIds), channel, at],
     );
   }
 

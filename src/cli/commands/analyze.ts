@@ -76,4 +76,6 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
 }
 
 /** Bad flags or arguments: reported without a stack trace, exit 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -110,7 +110,7 @@ export function resolvePeriod(request: ReportRequest, timeZone: string, now: num
     } else {
       throw new Error('a custom report needs timeframe, or since and until');
     }
-    return window(since, until, `${new Date(since).toISOString()} – ${new Date(until).toISOString()}`);
+    return window(since, until, `${localText(since, timeZone)} to ${localText(until, timeZone)}`);
   }
   // The reference instant: inside the requested period, or just inside the last complete one.
   const ref = zonedParts(request.at ? Date.parse(request.at) : now, timeZone);
@@ -137,4 +137,10 @@ export function resolvePeriod(request: ReportRequest, timeZone: string, now: num
     startOfDay({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: 1 }, timeZone),
     `${month.year}-${pad(month.month)}`,
   );
+}
+
+/** "2023-07-10 14:00" in the zone: short enough for titles and subjects. */
+function localText(time: number, timeZone: string): string {
+  const p = zonedParts(time, timeZone);
+  return `${isoDate(p)} ${pad(p.hour)}:${pad(p.minute)}`;
 }

@@ -1,6 +1,7 @@
 import { FLAG_POINTS, MAX_RISK } from '../detect/flags.ts';
 import type { AnomalyFlag } from '../event.ts';
 import type { Severity } from '../finding.ts';
+import type { SourceSummary } from './source-summary.ts';
 
 /** One anomaly type with the seed's severity: base points + log10(count). */
 export interface AnomalySummary {
@@ -53,6 +54,8 @@ export interface Summary {
   riskyPrincipals?: RiskyPrincipal[];
   /** Events per source type (cloudtrail, vpc-flow …), sorted by count. Optional like the above. */
   topSources?: Ranked[];
+  /** A section per source type present (flow logs with traffic totals). Optional like the above. */
+  sources?: SourceSummary[];
 }
 
 const DETAILS: Record<AnomalyFlag, string> = {

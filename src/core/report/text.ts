@@ -19,4 +19,4 @@ export function escapeHtml(value: unknown): string {
 export const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /** ISO-8601 UTC without milliseconds. */
-export const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+export const iso = (t: number): string => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
