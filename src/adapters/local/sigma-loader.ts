@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { ConfigError } from '../../core/config.ts';
 import type { Rule } from '../../core/detect/rule.ts';
 import {
   compileSigmaRules,
@@ -20,8 +21,11 @@ export interface SigmaRuleSet {
   files: number;
 }
 
-/** A Sigma directory or file that cannot be read, or YAML that does not parse; names every bad file. */
-export class SigmaLoadError extends Error {
+/**
+ * A Sigma directory or file that cannot be read, or YAML that does not parse; names every bad file.
+ * A configuration problem, so the CLI reports it like one.
+ */
+export class SigmaLoadError extends ConfigError {
   constructor(readonly problems: readonly { path: string; reason: string }[]) {
     super(`cannot load Sigma rules:\n  - ${problems.map((p) => `${p.path}: ${p.reason}`).join('\n  - ')}`);
     this.name = 'SigmaLoadError';
@@ -29,11 +33,14 @@ export class SigmaLoadError extends Error {
 }
 
 /**
- * Where the vendored SigmaHQ rules live in the package: `rules/sigma/rules` beside `src/`. A bundled
- * runtime (Lambda) passes its own directory to {@link loadVendoredSigmaRules} instead.
+ * Where the vendored SigmaHQ rules live: `rules/sigma/rules` at the package root when running from
+ * source, or next to the bundled entry file when a bundle (the Lambda asset) copied `rules/sigma`
+ * beside it. Returns the source layout's path when neither exists, so the error names it.
  */
-export function vendoredSigmaDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../rules/sigma/rules');
+export function vendoredSigmaDir(moduleUrl: string = import.meta.url): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  const candidates = [resolve(here, '../../../rules/sigma/rules'), resolve(here, 'rules/sigma/rules')];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
 /** The vendored SigmaHQ CloudTrail rules, compiled, from `dir` (default: the package's copy). */

@@ -3,10 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import {
   loadSigmaRules,
   loadVendoredSigmaRules,
   SigmaLoadError,
+  vendoredSigmaDir,
 } from '../../../src/adapters/local/sigma-loader.ts';
 import { parseConfig } from '../../../src/core/config.ts';
 
@@ -139,5 +141,13 @@ describe('loadVendoredSigmaRules', () => {
       set.rules.map((r) => r.title),
       ['Bundled'],
     );
+  });
+  it('finds rules/sigma copied next to a bundled entry file', () => {
+    const bundle = dir('asset', {
+      'rules/sigma/rules/one.yml': ruleYaml('aaaaaaaa-0000-4000-8000-000000000010', 'Asset', 'X'),
+    });
+    const entry = pathToFileURL(join(bundle, 'index.mjs')).href;
+    assert.equal(vendoredSigmaDir(entry), join(bundle, 'rules/sigma/rules'));
+    assert.equal(loadVendoredSigmaRules(vendoredSigmaDir(entry)).rules.length, 1);
   });
 });
