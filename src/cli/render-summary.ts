@@ -3,6 +3,7 @@ import type { InputError } from '../core/event.ts';
 import type { Finding, Severity } from '../core/finding.ts';
 import type { RunResult } from '../core/pipeline.ts';
 import type { Ranked, Summary } from '../core/report/summary.ts';
+import { renderSources } from './render-sources.ts';
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
   CRITICAL: (s) => pc.bold(pc.red(s)),
@@ -20,6 +21,7 @@ export function analyzeJson(input: string, run: RunResult, summary: Summary, fin
       alreadyIngested: run.alreadyIngested,
       skipped: run.skipped,
       eventsRead: run.eventsRead,
+      flowRecordsRead: run.flowRecordsRead,
       eventsStored: run.eventsStored,
       findingsStored: run.findingsStored,
     },
@@ -61,6 +63,8 @@ export function renderTerminalSummary(
   out.push(
     `  findings ${(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as Severity[]).map((s) => SEVERITY_COLOR[s](`${s.toLowerCase()} ${sev[s]}`)).join('  ')}`,
   );
+
+  out.push(...renderSources(summary.sources));
 
   if (summary.anomalies.length) {
     h('Anomalies (severity = base + log10(count))');

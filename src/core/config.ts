@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { baselineConfigSchema } from './detect/baseline/baseline-config.ts';
 import { geoConfigSchema } from './enrich/geo-config.ts';
+import { appLogsConfigSchema } from './detect/app/app-config.ts';
+import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
 import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
@@ -51,6 +53,8 @@ export const configSchema = z
     /** Default severity for `--fail-on`. */
     failOn: z.enum(SEVERITIES).optional(),
     report: reportConfigSchema.default(reportConfigSchema.parse({})),
+    flowLogs: flowLogsConfigSchema.prefault({}),
+    appLogs: appLogsConfigSchema.prefault({}),
     sigma: sigmaConfigSchema.default({ paths: [], vendored: true }),
     geo: geoConfigSchema.default(geoConfigSchema.parse({})),
     baseline: baselineConfigSchema.default(baselineConfigSchema.parse({})),

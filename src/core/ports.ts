@@ -5,6 +5,7 @@ import type { ReportInsights } from './report/insights.ts';
 import type { Notification } from './report/notify.ts';
 import type { Report } from './report/report.ts';
 import type { Summary } from './report/summary.ts';
+import type { FlowAggregate } from './sources/flow-aggregate.ts';
 
 /** One input file or object, read on demand so listing never holds file contents. */
 export interface SourceObject {
@@ -40,6 +41,11 @@ export interface IngestBatch {
   events: ProcessedEvent[];
   findings: Finding[];
   errors: InputError[];
+  /**
+   * Flow log records of the file, summed per 5-minute window and conversation (flow records are
+   * never stored one by one). Stores keep them with the file and count them in `Summary.sources`.
+   */
+  flowAggregates?: FlowAggregate[];
 }
 
 export interface StoredCounts {

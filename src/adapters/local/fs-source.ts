@@ -4,7 +4,7 @@ import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes } from '../decode.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
-const LOG_FILE = /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$/i;
+const LOG_FILE = /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$|\.log\.\d+(\.gz)?$|^(syslog|messages|secure|auth\.log)(\.\d+)?$/i;
 
 /** Raised when the path given to `analyze` cannot be used at all. */
 export class InputPathError extends Error {}

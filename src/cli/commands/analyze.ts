@@ -54,7 +54,7 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         progress,
         now: Date.now,
         onFile: options.verbose
-          ? (uri, p) => process.stderr.write(`${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events`}\n`)
+          ? (uri, p) => process.stderr.write(`${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`)
           : undefined,
       });
     } finally {
