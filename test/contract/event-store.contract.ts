@@ -385,6 +385,38 @@ export function eventStoreContract(name: string, open: StoreFactory): void {
       );
     });
 
+    test('principal profiles round-trip by key, one record per key (when the store keeps them)', async (t) => {
+      if (!store.loadProfiles || !store.saveProfiles) {
+        t.skip('this store keeps no principal profiles');
+        return;
+      }
+      const profile = (key: string, events: number) =>
+        ({
+          v: 1,
+          key,
+          name: key.split('/').pop(),
+          firstSeen: 1,
+          lastSeen: INGESTED_AT,
+          events,
+          activeDays: 1,
+        }) as never;
+      assert.deepEqual(await store.loadProfiles(['contract:nobody']), []);
+      await store.saveProfiles([
+        profile('contract:arn:aws:iam::1:user/a', 1),
+        profile('contract:arn:aws:iam::1:user/b', 2),
+      ]);
+      await store.saveProfiles([profile('contract:arn:aws:iam::1:user/a', 5)]);
+      const got = await store.loadProfiles([
+        'contract:arn:aws:iam::1:user/a',
+        'contract:arn:aws:iam::1:user/b',
+        'contract:x',
+      ]);
+      assert.deepEqual(got.map((p) => [p.key, p.events]).sort(), [
+        ['contract:arn:aws:iam::1:user/a', 5],
+        ['contract:arn:aws:iam::1:user/b', 2],
+      ]);
+    });
+
     test('the notification ledger remembers what was sent, per channel (when the store keeps one)', async (t) => {
       if (!isLedger(store)) {
         t.skip('this store keeps no notification ledger');

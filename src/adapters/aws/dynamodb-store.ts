@@ -8,7 +8,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { InputError } from '../../core/event.ts';
+import type { PrincipalProfile } from '../../core/detect/baseline/profile.ts';
+import type { InputError, ProcessedEvent } from '../../core/event.ts';
 import { type Finding, SEVERITIES } from '../../core/finding.ts';
 import type {
   EventStore,
@@ -59,6 +60,11 @@ export interface DynamoDbEventStoreOptions {
   retry?: RetryPolicy;
   /** Strongly consistent reads (default true: a report right after ingestion sees everything). */
   consistentReads?: boolean;
+  /**
+   * Receives each new file's processed events before the file is recorded (the Lambda functions
+   * write them to S3 as NDJSON.gz); a failure leaves the file un-ingested, so a retry redoes it.
+   */
+  archive?: { write(file: IngestedFile, events: readonly ProcessedEvent[]): Promise<unknown> };
   /** Wraps the document client's `send` (fault injection in tests). */
   wrapSender?: (sender: DocumentSender) => DocumentSender;
 }
@@ -97,6 +103,7 @@ interface FileMarker {
  * | ingested file | `FILE#<fileId>`      | `FILE`              | uri, size, counts, input errors, which days it wrote; written last |
  * | catalog       | `CATALOG`            | `<year>`            | string set of the days that hold data (for queries without a time range) |
  * | detector state| `STATE#<key>`        | `STATE`             | JSON state |
+ * | profile       | `PROFILE#<key>`      | `PROFILE`           | a principal's baseline profile (gzip JSON) |
  * | notified      | `NOTE#<channel>#<finding id>` | `NOTE`     | when a finding was sent on a channel |
  *
  * Reports Query the day partitions of their period (paginated), never Scan. Keys derive from the
@@ -144,6 +151,7 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
 
   async ingest(batch: IngestBatch): Promise<StoredCounts> {
     if (await this.isIngested(batch.file.id)) return { eventsStored: 0, findingsStored: 0 };
+    await this.options.archive?.write(batch.file, batch.events);
     const { rollup, events } = rollupEvents(batch.events);
     this.pending.set(batch.file.id, {
       file: batch.file,
@@ -356,6 +364,35 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
     );
     this.count(out.ConsumedCapacity?.CapacityUnits);
     this.stateSeen.set(key, json);
+  }
+
+  async loadProfiles(keys: readonly string[]): Promise<PrincipalProfile[]> {
+    const items = await batchGet(
+      this.doc,
+      this.table,
+      [...new Set(keys)].map((key) => ({ pk: `PROFILE#${key}`, sk: 'PROFILE' })),
+      { consistent: true },
+      this.retry,
+    );
+    return items.map(
+      (item) => JSON.parse(gunzipSync(item.gz as Uint8Array).toString('utf8')) as PrincipalProfile,
+    );
+  }
+
+  /** One item per profile, overwritten; it expires `retentionDays` after the principal was last seen. */
+  async saveProfiles(profiles: readonly PrincipalProfile[]): Promise<void> {
+    const latest = new Map(profiles.map((p) => [p.key, p]));
+    const requests = [...latest.values()].map((p) => ({
+      PutRequest: {
+        Item: {
+          pk: `PROFILE#${p.key}`,
+          sk: 'PROFILE',
+          gz: gzipSync(JSON.stringify(p)),
+          expiresAt: this.expiry(p.lastSeen),
+        },
+      },
+    }));
+    await batchWrite(this.doc, this.table, requests, this.writeStats, this.retry);
   }
 
   async notified(channel: string, findingIds: readonly string[]): Promise<Set<string>> {
