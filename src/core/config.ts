@@ -3,6 +3,7 @@ import { baselineConfigSchema } from './detect/baseline/baseline-config.ts';
 import { geoConfigSchema } from './enrich/geo-config.ts';
 import { appLogsConfigSchema } from './detect/app/app-config.ts';
 import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
+import { detectionConfigSchema } from './detect/detection-config.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
 import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
@@ -52,6 +53,8 @@ export const configSchema = z
     maxFileMiB: z.number().int().positive().default(512),
     /** Default severity for `--fail-on`. */
     failOn: z.enum(SEVERITIES).optional(),
+    /** Detection library: suppressions, your own accounts, disabled rules. */
+    detection: detectionConfigSchema.default({ suppressions: [], knownAccounts: [], disabledRules: [] }),
     report: reportConfigSchema.default(reportConfigSchema.parse({})),
     flowLogs: flowLogsConfigSchema.prefault({}),
     appLogs: appLogsConfigSchema.prefault({}),

@@ -1,0 +1,220 @@
+import type { ProcessedEvent } from '../event.ts';
+import { type Finding, SEVERITY_RISK, type Severity } from '../finding.ts';
+import { stableId } from '../hash.ts';
+import type { Detector, DetectorDiagnostics, RuleError } from './detector.ts';
+import { eventEvidence, pickPrincipal } from './high-risk-event.ts';
+import type { Rule, RuleContext, RuleMatch } from './rule.ts';
+
+/** How many rule-error records are kept in full (all are counted). */
+const MAX_ERROR_RECORDS = 200;
+/** How many finding ids are remembered for de-duplication within a run. */
+const MAX_REMEMBERED = 100_000;
+/** Largest JSON size of one evidence value before it is cut to a preview. */
+const MAX_EVIDENCE_VALUE = 1500;
+
+/**
+ * Lambda (and a few other services) log API names with a version suffix, e.g.
+ * `UpdateFunctionCode20150331v2`; rules are written against the plain name.
+ */
+export function canonicalAction(name: string): string {
+  const m = /^([A-Za-z]+?)\d{8}(?:v\d+)?$/.exec(name);
+  return m ? m[1] : name;
+}
+
+/** Options of the rule engine. */
+export interface RuleEngineOptions {
+  /** Accounts the user owns, so a share with them is not "foreign". */
+  knownAccounts?: readonly string[];
+  /** Detector id (and state key); default `rules`. */
+  id?: string;
+}
+
+/**
+ * Runs stateless rules over events. Rules are indexed by eventSource/eventName so each event is
+ * tested only against the rules that can apply. A rule that throws yields a rule-error record
+ * (kept, counted, reported), never a silent skip.
+ */
+export class RuleEngine implements Detector {
+  readonly id: string;
+  private readonly exact = new Map<string, Rule[]>();
+  private readonly byName = new Map<string, Rule[]>();
+  private readonly bySource = new Map<string, Rule[]>();
+  private readonly anywhere: Rule[] = [];
+  private readonly ctx: RuleContext;
+  private readonly remembered = new Set<string>();
+  private readonly errors: RuleError[] = [];
+  private readonly errorsByRule = new Map<string, number>();
+  private errorCount = 0;
+  private evaluations = 0;
+
+  constructor(
+    readonly rules: readonly Rule[],
+    options: RuleEngineOptions = {},
+  ) {
+    this.id = options.id ?? 'rules';
+    this.ctx = { knownAccounts: new Set(options.knownAccounts ?? []) };
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      if (seen.has(rule.id)) throw new Error(`two rules share the id "${rule.id}": rule ids must be unique`);
+      seen.add(rule.id);
+      this.index(rule);
+    }
+  }
+
+  private index(rule: Rule): void {
+    const sources = rule.appliesTo.eventSource;
+    const names = rule.appliesTo.eventName?.map(canonicalAction);
+    const add = (map: Map<string, Rule[]>, key: string) => {
+      const bucket = map.get(key);
+      if (bucket) bucket.push(rule);
+      else map.set(key, [rule]);
+    };
+    if (sources?.length && names?.length) {
+      for (const s of sources) for (const n of names) add(this.exact, `${s}\u0000${n}`);
+    } else if (names?.length) {
+      for (const n of names) add(this.byName, n);
+    } else if (sources?.length) {
+      for (const s of sources) add(this.bySource, s);
+    } else {
+      this.anywhere.push(rule);
+    }
+  }
+
+  /** The rules that may apply to an event (by its source, eventSource and eventName). */
+  candidates(event: ProcessedEvent): Rule[] {
+    const name = canonicalAction(event.action);
+    const out: Rule[] = [];
+    const push = (rules: readonly Rule[] | undefined) => {
+      if (!rules) return;
+      for (const r of rules) {
+        const kinds = r.appliesTo.source ?? ['cloudtrail'];
+        if (kinds.includes(event.source)) out.push(r);
+      }
+    };
+    push(this.exact.get(`${event.service}\u0000${name}`));
+    push(this.byName.get(name));
+    push(this.bySource.get(event.service));
+    push(this.anywhere);
+    return out;
+  }
+
+  /** The ids of the rules that fire on an event, without building findings (for tests and figures). */
+  firingRules(event: ProcessedEvent): string[] {
+    const out: string[] = [];
+    for (const rule of this.candidates(event)) {
+      const match = this.evaluate(rule, event);
+      if (match) out.push(rule.id);
+    }
+    return out;
+  }
+
+  observe(event: ProcessedEvent): Finding[] {
+    const findings: Finding[] = [];
+    for (const rule of this.candidates(event)) {
+      const match = this.evaluate(rule, event);
+      if (!match) continue;
+      const finding = buildFinding(rule, event, match === true ? {} : match);
+      if (this.remembered.has(finding.id)) continue;
+      if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+      this.remembered.add(finding.id);
+      findings.push(finding);
+    }
+    return findings;
+  }
+
+  private evaluate(rule: Rule, event: ProcessedEvent): RuleMatch | true | undefined {
+    this.evaluations++;
+    try {
+      const result = rule.evaluate(event, this.ctx);
+      if (!result) return undefined;
+      return result;
+    } catch (err) {
+      this.errorCount++;
+      this.errorsByRule.set(rule.id, (this.errorsByRule.get(rule.id) ?? 0) + 1);
+      if (this.errors.length < MAX_ERROR_RECORDS) {
+        this.errors.push({
+          kind: 'rule-error',
+          ruleId: rule.id,
+          eventId: event.id,
+          time: event.time,
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
+      return undefined;
+    }
+  }
+
+  /** Rule errors seen so far (the first MAX_ERROR_RECORDS in full; `diagnostics()` has the counts). */
+  ruleErrors(): readonly RuleError[] {
+    return this.errors;
+  }
+
+  diagnostics(): DetectorDiagnostics {
+    return {
+      ruleErrors: [...this.errors],
+      ruleErrorCount: this.errorCount,
+      ruleErrorsByRule: Object.fromEntries(this.errorsByRule),
+      suppressed: 0,
+      suppressedByRule: {},
+      evaluations: this.evaluations,
+    };
+  }
+}
+
+/** A finding from a rule's match on one event. */
+export function buildFinding(rule: Rule, event: ProcessedEvent, match: RuleMatch): Finding {
+  const severity: Severity = match.severity ?? rule.severity;
+  const eventIds = [event.id];
+  for (const id of match.eventIds ?? []) if (!eventIds.includes(id)) eventIds.push(id);
+  const finding: Finding = {
+    id: stableId(rule.id, match.dedupeKey ?? event.id),
+    ruleId: rule.id,
+    title: rule.title,
+    severity,
+    riskScore: Math.max(SEVERITY_RISK[severity], event.riskScore ?? 0),
+    flags: [...(event.anomalyFlags ?? [])],
+    mitre: rule.mitre.map((m) => ({ ...m })),
+    eventIds,
+    principal: pickPrincipal(event),
+    time: event.time,
+    explanation: match.explanation ?? defaultExplanation(rule, event),
+    evidence: compactEvidence({ ...eventEvidence(event), ...(match.evidence ?? {}) }),
+  };
+  if (event.account) finding.account = event.account;
+  if (event.region) finding.region = event.region;
+  if (event.sourceIp) finding.sourceIp = event.sourceIp;
+  return finding;
+}
+
+/** "who called what, from where, in which account and region" followed by the rule's description. */
+export function defaultExplanation(rule: Pick<Rule, 'description'>, event: ProcessedEvent): string {
+  const where = [event.account && `account ${event.account}`, event.region].filter(Boolean).join(', ');
+  const outcome = event.errorCode ? ` (it failed: ${event.errorCode})` : '';
+  const facts = `${event.principal.name} (${event.principal.type}) called ${event.service.split('.')[0]}:${event.action}${event.sourceIp ? ` from ${event.sourceIp}` : ''}${where ? ` in ${where}` : ''}${outcome}.`;
+  return `${facts} ${firstSentence(rule.description)}`;
+}
+
+function firstSentence(text: string): string {
+  const m = /^(.+?[.!?])(\s|$)/s.exec(text.trim());
+  return (m ? m[1] : text.trim()).replace(/\s+/g, ' ');
+}
+
+/** Keeps evidence small: values whose JSON is large become a cut preview string. */
+export function compactEvidence(evidence: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(evidence)) {
+    if (value === undefined) continue;
+    if (typeof value === 'object' && value !== null) {
+      const json = JSON.stringify(value);
+      out[key] =
+        json.length > MAX_EVIDENCE_VALUE
+          ? `${json.slice(0, MAX_EVIDENCE_VALUE)}… (${json.length} chars)`
+          : value;
+    } else if (typeof value === 'string' && value.length > MAX_EVIDENCE_VALUE) {
+      out[key] = `${value.slice(0, MAX_EVIDENCE_VALUE)}…`;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
