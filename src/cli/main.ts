@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { ConfigError } from '../core/config.ts';
 import { InputPathError } from '../adapters/local/fs-source.ts';
 import { registerAnalyze } from './commands/analyze.ts';
+import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { EXIT } from './exit-codes.ts';
@@ -14,6 +15,7 @@ const program = new Command()
   .exitOverride();
 
 registerAnalyze(program);
+registerBaseline(program);
 registerFindings(program);
 registerReport(program);
 

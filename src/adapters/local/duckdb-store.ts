@@ -3,7 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { AnomalyFlag, InputError, ProcessedEvent } from '../../core/event.ts';
+import type { PrincipalProfile } from '../../core/detect/baseline/profile.ts';
+import type { AnomalyFlag, InputError, NormalizedEvent, ProcessedEvent } from '../../core/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../../core/finding.ts';
 import type {
   EventStore,
@@ -15,6 +16,13 @@ import type {
   SummaryQuery,
 } from '../../core/ports.ts';
 import { emptySeverityCounts, type Summary, summarizeAnomalies, topN } from '../../core/report/summary.ts';
+import {
+  ensureProfileSchema,
+  loadProfileRows,
+  profileCountRows,
+  saveProfileRows,
+  storedEventBatches,
+} from './duckdb-profiles.ts';
 
 /** Events are buffered as rows and written in batches this large (one transaction, files included). */
 const FLUSH_EVENTS = 50_000;
@@ -376,6 +384,45 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   async saveState(key: string, value: unknown): Promise<void> {
     await this.writing;
     await this.conn.run('INSERT OR REPLACE INTO detector_state VALUES ($1, $2)', [key, JSON.stringify(value)]);
+  }
+
+  /** Per-principal baseline profiles (table `principal_profiles`, see duckdb-profiles.ts). */
+  async loadProfiles(keys: readonly string[]): Promise<PrincipalProfile[]> {
+    return loadProfileRows(await this.profileConnection(), keys);
+  }
+
+  async saveProfiles(profiles: readonly PrincipalProfile[]): Promise<void> {
+    await saveProfileRows(await this.profileConnection(), profiles);
+  }
+
+  /** Deletes every profile (before `logwarden baseline` rebuilds them). */
+  async resetProfiles(): Promise<void> {
+    await (await this.profileConnection()).run('DELETE FROM principal_profiles');
+  }
+
+  /** Principals with a profile and how many are still warming up. */
+  async profileCounts(warmUp: { minDays: number; minEvents: number }) {
+    return profileCountRows(await this.profileConnection(), warmUp);
+  }
+
+  /** Every stored event in time order, in batches, on a connection of its own. */
+  async *storedEvents(batchSize = 10_000): AsyncGenerator<NormalizedEvent[]> {
+    await this.flush();
+    const conn = await this.instance.connect();
+    try {
+      yield* storedEventBatches(conn, batchSize);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  private profilesReady?: Promise<void>;
+
+  private async profileConnection(): Promise<DuckDBConnection> {
+    await this.writing; // one statement at a time on the connection
+    this.profilesReady ??= ensureProfileSchema(this.conn);
+    await this.profilesReady;
+    return this.conn;
   }
 
   /** Runs a read-only SQL query (for reports and tests that check figures independently). */

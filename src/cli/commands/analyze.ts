@@ -9,6 +9,9 @@ import { terminalProgress } from '../progress.ts';
 import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
 import { sourceFor } from '../sources.ts';
 import { defaultDetectors } from '../../core/detect/default-detectors.ts';
+import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
+import { geoLookupFor } from '../geo.ts';
+import { renderBaselineStatus } from '../render-baseline.ts';
 
 export const DEFAULT_DB = '.logwarden/logwarden.duckdb';
 
@@ -45,7 +48,11 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
   const failOn: Severity | undefined = options.failOn ? parseSeverity(options.failOn) : config.failOn;
   const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
   try {
-    const engine = new Engine(config, defaultDetectors(config));
+    const engine = new Engine(config, defaultDetectors(config), { geo: geoLookupFor(config) });
+    const baseline = engine.detectors.find((d) => d instanceof BaselineDetector);
+    // Every principal the store has a profile for, not only this run's: the report's warm-up figure.
+    const baselineCounts = async () =>
+      baseline && { ...(await store.profileCounts(baseline.config)), minDays: baseline.config.minDays, minEvents: baseline.config.minEvents };
     const progress = options.progress ? terminalProgress() : undefined;
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
@@ -63,9 +70,12 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     const summary = await store.summarize({ fileIds: run.fileIds, top: 10, highRiskThreshold: config.highRiskThreshold });
     const findings = await store.findings({ fileIds: run.fileIds });
     if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(analyzeJson(input, run, summary, findings), null, 2)}\n`);
+      const doc = { ...analyzeJson(input, run, summary, findings), baseline: await baselineCounts() };
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       process.stdout.write(renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }));
+      const counts = await baselineCounts();
+      if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));
     }
     if (run.inputErrors.length > 0) return EXIT.inputErrors;
     if (failOn && findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
