@@ -1,12 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { ConfigError } from '../core/config.ts';
-import { InputPathError } from '../adapters/local/fs-source.ts';
+import { InputPathError } from '../adapters/input-path-error.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { EXIT } from './exit-codes.ts';
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 const program = new Command()
   .name('logwarden')

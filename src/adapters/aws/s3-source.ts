@@ -1,6 +1,7 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes } from '../decode.ts';
+import { InputPathError } from '../input-path-error.ts';
 
 /** `s3://bucket/prefix` split into its parts; throws on anything else. */
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
@@ -23,13 +24,24 @@ export class S3ObjectSource implements ObjectSource {
   }
 
   async *list(): AsyncIterable<SourceObject> {
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix });
-    for await (const page of pages) {
-      for (const item of page.Contents ?? []) {
-        if (!item.Key || item.Key.endsWith('/')) continue;
-        yield this.object(item.Key, item.Size ?? 0);
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: this.prefix },
+    );
+    let found = 0;
+    try {
+      for await (const page of pages) {
+        for (const item of page.Contents ?? []) {
+          if (!item.Key || item.Key.endsWith('/')) continue;
+          found++;
+          yield this.object(item.Key, item.Size ?? 0);
+        }
       }
+    } catch (err) {
+      const e = err as Error;
+      throw new InputPathError(`s3://${this.bucket}/${this.prefix}: cannot list objects (${e.name}: ${e.message})`);
     }
+    if (found === 0) throw new InputPathError(`s3://${this.bucket}/${this.prefix}: no objects under this prefix`);
   }
 
   /** One object by key (the Lambda processor reads the object an S3 event names). */

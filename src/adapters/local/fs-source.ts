@@ -2,12 +2,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes } from '../decode.ts';
+import { InputPathError } from '../input-path-error.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
 const LOG_FILE = /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$|\.log\.\d+(\.gz)?$|^(syslog|messages|secure|auth\.log)(\.\d+)?$/i;
 
-/** Raised when the path given to `analyze` cannot be used at all. */
-export class InputPathError extends Error {}
 
 /**
  * Log files under a path: the file itself, or every log file in a directory tree (the
