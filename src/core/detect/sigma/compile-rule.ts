@@ -4,7 +4,7 @@ import { stableId } from '../../hash.ts';
 import type { Rule, RuleScope } from '../rule.ts';
 import { compileDetection } from './detection.ts';
 import { type SigmaProblemKind, SigmaRuleProblem } from './errors.ts';
-import { lookupField } from './field-path.ts';
+import { fieldAccessor } from './field-path.ts';
 import { mitreFromTags } from './mitre-tags.ts';
 
 /** A parsed Sigma YAML document and where it came from (a path, for messages and ids). */
@@ -116,6 +116,7 @@ export function compileSigmaRule(source: SigmaSource): SigmaCompileResult {
   if (sources) appliesTo.eventSource = sources;
   if (names) appliesTo.eventName = names;
 
+  const readers = detection.fields.map((f) => [f, fieldAccessor(f)] as const);
   const falsePositives = rule.falsepositives?.filter((f) => f.trim() !== '') ?? [];
   const description = (rule.description ?? rule.title).trim();
   const compiled: Rule = {
@@ -132,8 +133,8 @@ export function compileSigmaRule(source: SigmaSource): SigmaCompileResult {
     evaluate: (event) => {
       if (!detection.matches(event.raw)) return false;
       const fields: Record<string, unknown> = {};
-      for (const field of detection.fields) {
-        const found = lookupField(event.raw, field);
+      for (const [field, read] of readers) {
+        const found = read(event.raw);
         if (!found.present) continue;
         fields[field] = shorten(found.values.length === 1 ? found.values[0] : found.values);
       }

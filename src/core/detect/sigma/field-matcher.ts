@@ -1,6 +1,6 @@
 import { CidrSet } from '../../net.ts';
 import { invalid, unsupported } from './errors.ts';
-import { type FieldLookup, lookupField, scalarLeaves } from './field-path.ts';
+import { type FieldLookup, fieldAccessor, scalarLeaves } from './field-path.ts';
 import {
   type Anchor,
   compilePattern,
@@ -132,7 +132,7 @@ export function compileFieldMatcher(key: string, value: unknown): FieldMatcher {
   const keyword = field === '';
   const lookup = keyword
     ? (record: unknown): FieldLookup => ({ present: true, values: scalarLeaves(record) })
-    : (record: unknown): FieldLookup => lookupField(record, field);
+    : fieldAccessor(field);
   const tests = values.map((v) => compileValue(key, v as Scalar, mods, keyword));
   const combined = mods.all
     ? (l: FieldLookup, r: unknown) => tests.every((t) => t(l, r))
@@ -189,14 +189,15 @@ function compileValue(key: string, v: Scalar, m: Modifiers, keyword: boolean): V
           `${key}: regular expression ${JSON.stringify(v)} does not compile: ${(err as Error).message}`,
         );
       }
-      return (l) => l.values.some((c) => textsOf(c).some((t) => re.test(t)));
+      return (l) => l.values.some((c) => anyText(c, (t) => re.test(t)));
     }
     case 'fieldref': {
       if (typeof v !== 'string' || v === '') throw invalid(`${key}: "fieldref" takes a field name`);
       const anchor = m.anchor ?? 'exact';
       const norm = m.cased ? (s: string) => s : (s: string) => s.toLowerCase();
+      const readOther = fieldAccessor(v);
       return (l, record) => {
-        const other = lookupField(record, v).values.flatMap(textsOf).map(norm);
+        const other = readOther(record).values.flatMap(textsOf).map(norm);
         if (other.length === 0) return false;
         return l.values.some((c) => textsOf(c).some((t) => other.some((o) => anchored(norm(t), o, anchor))));
       };
@@ -212,7 +213,8 @@ function compileValue(key: string, v: Scalar, m: Modifiers, keyword: boolean): V
       // Encoded values are case-sensitive by nature: base64 of "a" and "A" differ.
       const cased = m.cased || m.transforms.some((t) => t.startsWith('base64'));
       const tests = variants.map((parts) => compilePattern(parts, anchor, cased));
-      return (l) => l.values.some((c) => textsOf(c).some((t) => tests.some((test) => test(t))));
+      const one = tests.length === 1 ? tests[0] : (t: string) => tests.some((test) => test(t));
+      return (l) => l.values.some((c) => anyText(c, one));
     }
   }
 }
@@ -228,6 +230,14 @@ function anchored(text: string, needle: string, anchor: Anchor): boolean {
     case 'contains':
       return text.includes(needle);
   }
+}
+
+/** Whether `test` holds for a text form of the value (see {@link textsOf}), without building a list for scalars. */
+function anyText(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return test(String(value));
+  if (typeof value === 'object' && value !== null) return textsOf(value).some(test);
+  return false;
 }
 
 /** The text forms of a field value a string matcher looks at: objects by their JSON and every string inside. */

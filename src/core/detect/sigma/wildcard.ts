@@ -95,7 +95,8 @@ export function compilePattern(
     const norm = cased ? (s: string) => s : (s: string) => s.toLowerCase();
     switch (anchor) {
       case 'exact':
-        return (s) => norm(s) === needle;
+        // Lengths differ → no match, without lower-casing (simple case folding keeps lengths).
+        return (s) => s.length === needle.length && norm(s) === needle;
       case 'start':
         return (s) => norm(s).startsWith(needle);
       case 'end':
