@@ -53,10 +53,10 @@ export class LogAnalysisStack extends Stack {
     const s = props.settings;
     if (s.logwardenConfig) parseConfig(s.logwardenConfig, 'CDK context logwardenConfig'); // fail at synth, not at 3 a.m.
 
-    const prefixes = s.trailPrefixes ?? [`AWSLogs/${Aws.ACCOUNT_ID}/CloudTrail/`];
+    const prefixes = s.trailPrefixes ?? [`AWSLogs/${this.account}/CloudTrail/`];
     const trailAccounts = s.trailPrefixes
       ? [...new Set(s.trailPrefixes.map((p) => /(\d{12})\/CloudTrail\/$/.exec(p)![1]))]
-      : [Aws.ACCOUNT_ID];
+      : [this.account];
     const logRetention = s.logRetentionDays as RetentionDays;
 
     this.storage = new LogStorage(this, 'Storage', {
@@ -198,7 +198,15 @@ export class LogAnalysisStack extends Stack {
     const { report, insights, notify } = this.workflow;
     allow(report, READ, tableArns);
     allowPrefix(report, ['s3:PutObject', 's3:GetObject'], 'reports/');
-    insights.role.addToPolicy(bedrockInvokeStatement(this, s.modelId));
+    const bedrock = bedrockInvokeStatement(this, s.modelId);
+    insights.role.addToPolicy(bedrock);
+    for (const arn of bedrock.resources.filter((r) => r.includes('*'))) {
+      acknowledge(insights.role, {
+        id: wildcardResourceFinding(this, arn),
+        reason:
+          'A cross-region inference profile routes to this one model in regions AWS chooses; only the region is a wildcard.',
+      });
+    }
     allowPrefix(insights, ['s3:GetObject'], 'reports/');
     allow(notify, [...READ, ...WRITE], tableArns); // the notification ledger: each finding is sent once
     allowPrefix(notify, ['s3:GetObject'], 'reports/');

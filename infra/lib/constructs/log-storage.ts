@@ -128,13 +128,14 @@ export class LogStorage extends Construct {
    */
   private allowCloudTrail(bucket: Bucket, accounts: string[]): void {
     const cloudtrail = new ServicePrincipal('cloudtrail.amazonaws.com');
+    const sourceAccount = accounts.length === 1 ? accounts[0] : accounts;
     bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailAclCheck',
         principals: [cloudtrail],
         actions: ['s3:GetBucketAcl'],
         resources: [bucket.bucketArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': accounts } },
+        conditions: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
       }),
     );
     bucket.addToResourcePolicy(
@@ -144,7 +145,7 @@ export class LogStorage extends Construct {
         actions: ['s3:PutObject'],
         resources: accounts.map((account) => bucket.arnForObjects(`AWSLogs/${account}/*`)),
         conditions: {
-          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': accounts },
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': sourceAccount },
         },
       }),
     );

@@ -1,0 +1,335 @@
+/**
+ * The CDK stack as `cdk synth` builds it from cdk.json's defaults: synthesized once, offline, with
+ * the Lambda code bundled by the local esbuild; then its resources, IAM statements and the cdk-nag
+ * AwsSolutions pack are checked.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import { LOG_EXPIRY_DAYS } from '../../../infra/lib/constructs/log-storage.ts';
+import {
+  ACCOUNT,
+  asList,
+  nagViolations,
+  policyStatements,
+  REGION,
+  type Synthesized,
+  synthStack,
+} from './synth.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON
+type Json = any;
+type Resource = {
+  Type: string;
+  Properties: Record<string, Json>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+
+describe('LogAnalysisStack (cdk.json defaults, bundled)', () => {
+  let synth: Synthesized;
+  let resources: Record<string, Resource>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+    synth.stack.getLogicalId(construct.node.defaultChild as never);
+
+  const handlers = () => [
+    synth.stack.objectIngest.processor,
+    synth.stack.streamIngest.processor,
+    synth.stack.workflow.report,
+    synth.stack.workflow.insights,
+    synth.stack.workflow.notify,
+  ];
+
+  before(() => {
+    synth = synthStack({}, { bundle: true });
+    resources = synth.template.toJSON().Resources;
+    console.log(`# synth with esbuild bundling of 5 functions: ${Math.round(synth.ms)} ms`);
+  });
+  after(() => synth?.dispose());
+
+  it('runs every handler on Node.js 22 (arm64, traced, own log group with retention)', () => {
+    const ours = handlers().map((h) => logicalId(h.fn));
+    const functions = ofType('AWS::Lambda::Function').filter(([id]) => ours.includes(id));
+    assert.equal(functions.length, 5);
+    for (const [id, fn] of functions) {
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x', id);
+      assert.deepEqual(fn.Properties.Architectures, ['arm64'], id);
+      assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' }, id);
+      assert.ok(fn.Properties.LoggingConfig?.LogGroup, `${id} logs to its own group`);
+      assert.equal(fn.Properties.Environment.Variables.TABLE_NAME.Ref, logicalId(synth.stack.table.table));
+    }
+    for (const [, group] of ofType('AWS::Logs::LogGroup')) assert.ok(group.Properties.RetentionInDays > 0);
+  });
+
+  it('bundles each handler with the local esbuild into one ESM file', () => {
+    const assets = readdirSync(synth.outdir).filter((d) => d.startsWith('asset.'));
+    const bundles = assets.filter((d) => existsSync(join(synth.outdir, d, 'index.mjs')));
+    assert.equal(bundles.length, 5);
+    for (const dir of bundles) {
+      const code = readFileSync(join(synth.outdir, dir, 'index.mjs'), 'utf8');
+      assert.match(code, /export\s*\{[^}]*handler/, `${dir} exports handler as ESM`);
+      assert.doesNotMatch(
+        code,
+        /from\s*["']@aws-sdk\/client-s3["'][\s\S]*class S3Client/,
+        'AWS SDK left to the runtime',
+      );
+    }
+  });
+
+  it('keeps the log bucket seven years, aging through IA, Glacier and Deep Archive, and never deletes it', () => {
+    const id = logicalId(synth.stack.storage.logBucket as never);
+    const bucket = resources[id];
+    assert.equal(bucket.DeletionPolicy, 'Retain');
+    assert.equal(bucket.UpdateReplacePolicy, 'Retain');
+    const rule = bucket.Properties.LifecycleConfiguration.Rules[0];
+    assert.deepEqual(rule.Transitions, [
+      { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+      { StorageClass: 'GLACIER', TransitionInDays: 90 },
+      { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 365 },
+    ]);
+    assert.equal(rule.ExpirationInDays, LOG_EXPIRY_DAYS);
+    assert.ok(LOG_EXPIRY_DAYS >= 7 * 365);
+    assert.deepEqual(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration, [
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    assert.equal(bucket.Properties.VersioningConfiguration.Status, 'Enabled');
+    assert.deepEqual(bucket.Properties.LoggingConfiguration.DestinationBucketName, {
+      Ref: logicalId(synth.stack.storage.accessLogBucket),
+    });
+    assert.equal(ofType('Custom::S3AutoDeleteObjects').length, 0, 'no autoDeleteObjects anywhere');
+    for (const [bucketId, b] of ofType('AWS::S3::Bucket')) assert.equal(b.DeletionPolicy, 'Retain', bucketId);
+  });
+
+  it('lets CloudTrail of this account write the log bucket, and nobody use plain HTTP', () => {
+    const bucketId = logicalId(synth.stack.storage.logBucket as never);
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+    const statements: Record<string, Json>[] = policy.Properties.PolicyDocument.Statement;
+    const acl = statements.find((s) => s.Sid === 'CloudTrailAclCheck')!;
+    assert.deepEqual(acl.Principal, { Service: 'cloudtrail.amazonaws.com' });
+    assert.equal(acl.Action, 's3:GetBucketAcl');
+    assert.deepEqual(acl.Condition, { StringEquals: { 'aws:SourceAccount': ACCOUNT } });
+    const write = statements.find((s) => s.Sid === 'CloudTrailWrite')!;
+    assert.equal(write.Action, 's3:PutObject');
+    assert.deepEqual(write.Condition.StringEquals, {
+      's3:x-amz-acl': 'bucket-owner-full-control',
+      'aws:SourceAccount': ACCOUNT,
+    });
+    assert.deepEqual(write.Resource['Fn::Join'][1].slice(-1), [`/AWSLogs/${ACCOUNT}/*`]);
+    for (const [id, p] of ofType('AWS::S3::BucketPolicy')) {
+      const deny = p.Properties.PolicyDocument.Statement.find(
+        (s: Record<string, Json>) => s.Effect === 'Deny',
+      );
+      assert.deepEqual(deny?.Condition, { Bool: { 'aws:SecureTransport': 'false' } }, `${id} enforces SSL`);
+    }
+  });
+
+  it('sends log files, never digests, from S3 to the queue (bug 10)', () => {
+    const [[, notifications]] = ofType('Custom::S3BucketNotifications');
+    const configs = notifications.Properties.NotificationConfiguration.QueueConfigurations;
+    assert.equal(configs.length, 1);
+    assert.deepEqual(configs[0].QueueArn['Fn::GetAtt'][0], logicalId(synth.stack.objectIngest.queue));
+    const rules: { Name: string; Value: string }[] = configs[0].Filter.Key.FilterRules;
+    const matches = (key: string) =>
+      rules.every((r) => (r.Name === 'prefix' ? key.startsWith(r.Value) : key.endsWith(r.Value)));
+    const day = `${REGION}/2024/05/01`;
+    assert.ok(
+      matches(
+        `AWSLogs/${ACCOUNT}/CloudTrail/${day}/${ACCOUNT}_CloudTrail_${REGION}_20240501T0005Z_a1b2.json.gz`,
+      ),
+    );
+    assert.ok(
+      !matches(
+        `AWSLogs/${ACCOUNT}/CloudTrail-Digest/${day}/${ACCOUNT}_CloudTrail-Digest_${REGION}_trail_${REGION}_20240501T010203Z.json.gz`,
+      ),
+    );
+    assert.ok(!matches(`AWSLogs/${ACCOUNT}/CloudTrail/${day}/notes.txt`));
+  });
+
+  it('processes S3 events from SQS with partial batch failures and a dead-letter queue', () => {
+    const queue = resources[logicalId(synth.stack.objectIngest.queue)];
+    assert.deepEqual(queue.Properties.RedrivePolicy, {
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(synth.stack.objectIngest.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    assert.equal(queue.Properties.SqsManagedSseEnabled, true);
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(synth.stack.objectIngest.queue), 'Arn'] },
+      FunctionName: { Ref: logicalId(synth.stack.objectIngest.processor.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const [id, p] of ofType('AWS::SQS::QueuePolicy')) {
+      const deny = p.Properties.PolicyDocument.Statement.find(
+        (s: Record<string, Json>) => s.Effect === 'Deny',
+      );
+      assert.deepEqual(deny?.Condition, { Bool: { 'aws:SecureTransport': 'false' } }, `${id} enforces SSL`);
+    }
+  });
+
+  it('reads CloudWatch Logs from an encrypted Kinesis stream (bisect, partial failures) and archives it with Firehose', () => {
+    synth.template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(synth.stack.streamIngest.processor.fn) },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(synth.stack.streamIngest.deadLetterQueue), 'Arn'] },
+        },
+      },
+    });
+    synth.template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix: 'raw/cloudwatch-logs/!{timestamp:yyyy/MM/dd}/',
+      }),
+    });
+  });
+
+  it('stores in an on-demand, TTL, point-in-time-recoverable, encrypted table with the adapter’s keys', () => {
+    const table = resources[logicalId(synth.stack.table.table)];
+    assert.equal(table.DeletionPolicy, 'Retain');
+    assert.equal(table.Properties.BillingMode, 'PAY_PER_REQUEST');
+    assert.deepEqual(table.Properties.KeySchema, [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    assert.deepEqual(table.Properties.TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
+    assert.deepEqual(table.Properties.Replicas[0].PointInTimeRecoverySpecification, {
+      PointInTimeRecoveryEnabled: true,
+    });
+    assert.equal(table.Properties.SSESpecification.SSEEnabled, true);
+  });
+
+  it('catalogs processed/dt=YYYY-MM-DD/ for Athena with partition projection', () => {
+    const [[, table]] = ofType('AWS::Glue::Table');
+    const input = table.Properties.TableInput;
+    assert.equal(input.Parameters['projection.enabled'], 'true');
+    assert.equal(input.Parameters['projection.dt.format'], 'yyyy-MM-dd');
+    const placeholder = ['$', '{dt}'].join(''); // Athena's projection placeholder, not a JS template
+    assert.deepEqual(input.Parameters['storage.location.template']['Fn::Join'][1].slice(-1), [
+      `/processed/dt=${placeholder}/`,
+    ]);
+    assert.equal(
+      input.StorageDescriptor.SerdeInfo.SerializationLibrary,
+      'org.openx.data.jsonserde.JsonSerDe',
+    );
+    const columns = input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name);
+    for (const c of ['id', 'time', 'action', 'principal', 'riskscore', 'anomalyflags'])
+      assert.ok(columns.includes(c), c);
+    synth.template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }),
+      }),
+    });
+  });
+
+  it('alerts through a KMS-encrypted topic, with the Slack webhook in Secrets Manager', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(synth.stack.alerting.key), 'Arn'] },
+    });
+    synth.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    synth.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    synth.template.resourceCountIs('AWS::SES::EmailIdentity', 0); // no sesIdentity in cdk.json
+  });
+
+  it('runs the report daily at 06:00 UTC with the seed’s orchestration input, into the state machine', () => {
+    const [[, rule]] = ofType('AWS::Events::Rule');
+    assert.equal(rule.Properties.ScheduleExpression, 'cron(0 6 * * ? *)');
+    const [target] = rule.Properties.Targets;
+    assert.deepEqual(target.Arn, { Ref: logicalId(synth.stack.workflow.stateMachine) });
+    assert.deepEqual(JSON.parse(target.Input), {
+      analysisType: 'daily',
+      includeAI: true,
+      notificationLevel: 'high_risk_only',
+    });
+  });
+
+  it('never hands the orchestration input to the S3 processor (bug 9)', () => {
+    const machine = resources[logicalId(synth.stack.workflow.stateMachine)];
+    const referenced = JSON.stringify(machine.Properties.DefinitionString);
+    for (const fn of [
+      synth.stack.workflow.report,
+      synth.stack.workflow.insights,
+      synth.stack.workflow.notify,
+    ]) {
+      assert.ok(referenced.includes(logicalId(fn.fn)), `${fn.handlerName} is a task`);
+    }
+    assert.ok(!referenced.includes(logicalId(synth.stack.objectIngest.processor.fn)));
+    assert.ok(!referenced.includes(logicalId(synth.stack.streamIngest.processor.fn)));
+  });
+
+  it('grants Bedrock InvokeModel for the configured model only, to the insights function only', () => {
+    const bedrock = policyStatements(synth.template).filter(({ statement }) =>
+      asList(statement.Action as string[]).some((a) => a.startsWith('bedrock:')),
+    );
+    assert.equal(bedrock.length, 1);
+    const insightsPolicy = logicalId(
+      synth.stack.workflow.insights.role.node.findChild('DefaultPolicy') as never,
+    );
+    assert.equal(bedrock[0].policy, insightsPolicy);
+    assert.deepEqual(bedrock[0].statement.Action, 'bedrock:InvokeModel');
+    assert.deepEqual(bedrock[0].statement.Resource, {
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${REGION}::foundation-model/amazon.nova-lite-v1:0`],
+      ],
+    });
+  });
+
+  it('uses no wildcard actions, "*" resources only for X-Ray and log delivery, and never Scan', () => {
+    const allowedOnStar =
+      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|s3:PutBucketNotification$)/;
+    for (const { policy, statement } of policyStatements(synth.template)) {
+      const actions = asList(statement.Action as string | string[]);
+      for (const action of actions) {
+        assert.ok(!action.includes('*'), `${policy} has wildcard action ${action}`);
+        assert.notEqual(action, 'dynamodb:Scan', `${policy} may Scan (bug 7)`);
+      }
+      if (asList(statement.Resource as unknown).includes('*')) {
+        for (const action of actions) assert.match(action, allowedOnStar, `${policy}: ${action} on "*"`);
+      }
+    }
+  });
+
+  it('alarms on every function’s errors, both dead-letter queues and failed reports, into the topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    assert.equal(alarms.length, 5 + 2 + 1);
+    const topic = { Ref: logicalId(synth.stack.alerting.topic) };
+    for (const [id, alarm] of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [topic], id);
+    const dlqAlarms = alarms.filter(
+      ([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    assert.deepEqual(
+      dlqAlarms.map(([, a]) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort(),
+      [
+        logicalId(synth.stack.objectIngest.deadLetterQueue),
+        logicalId(synth.stack.streamIngest.deadLetterQueue),
+      ].sort(),
+    );
+  });
+
+  it('outputs what the seed’s stack outputs, and where to query', () => {
+    const outputs = Object.keys(synth.template.toJSON().Outputs);
+    for (const name of [
+      'LogBucketName',
+      'ProcessedBucketName',
+      'TableName',
+      'AlertTopicArn',
+      'StateMachineArn',
+      'AthenaWorkGroup',
+      'DashboardUrl',
+    ]) {
+      assert.ok(outputs.includes(name), name);
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with every exception acknowledged with a reason', () => {
+    assert.deepEqual(nagViolations(synth.stack), []);
+  });
+});
