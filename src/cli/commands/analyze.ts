@@ -9,6 +9,7 @@ import { terminalProgress } from '../progress.ts';
 import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
 import { sourceFor } from '../sources.ts';
 import { defaultDetectors } from '../../core/detect/default-detectors.ts';
+import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
 import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
 import { geoLookupFor } from '../geo.ts';
 import { renderBaselineStatus } from '../render-baseline.ts';
@@ -46,9 +47,13 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
   }
   const config = loadConfig(options.config);
   const failOn: Severity | undefined = options.failOn ? parseSeverity(options.failOn) : config.failOn;
+  const sigma = loadSigmaRules(config.sigma);
+  if (sigma.unrunnable.length > 0) {
+    process.stderr.write(`${sigma.unrunnable.length} Sigma rule(s) cannot run; see: logwarden rules list --unsupported\n`);
+  }
   const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
   try {
-    const engine = new Engine(config, defaultDetectors(config), { geo: geoLookupFor(config) });
+    const engine = new Engine(config, defaultDetectors(config, sigma.rules), { geo: geoLookupFor(config) });
     const baseline = engine.detectors.find((d) => d instanceof BaselineDetector);
     // Every principal the store has a profile for, not only this run's: the report's warm-up figure.
     const baselineCounts = async () =>
