@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import type { Detector } from './detect/detector.ts';
 import { FlagEvaluator, riskScore } from './detect/flags.ts';
-import { HighRiskEventDetector } from './detect/high-risk-event.ts';
+import { HIGH_RISK_EVENT_RULE, HighRiskEventDetector } from './detect/high-risk-event.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
 import type { Finding } from './finding.ts';
 import { GeoEnricher } from './enrich/geo-enricher.ts';
@@ -83,7 +83,7 @@ export class Engine {
         if (e && e.riskScore < finding.riskScore) e.riskScore = finding.riskScore;
       }
     }
-    return { events: processed, findings: dedupe(findings) };
+    return { events: processed, findings: withoutRedundantSeedFindings(dedupe(findings)) };
   }
 
   async loadState(store: EventStore): Promise<void> {
@@ -100,6 +100,17 @@ export class Engine {
       if (d.persist) await d.persist(store);
     }
   }
+}
+
+/**
+ * The seed's generic "high-risk event" finding stays only where no specific finding (a rule, a
+ * baseline) already explains the same event: a responder should read "CloudTrail logging stopped",
+ * not that and "high-risk StopLogging" twice over.
+ */
+function withoutRedundantSeedFindings(findings: Finding[]): Finding[] {
+  const explained = new Set<string>();
+  for (const f of findings) if (f.ruleId !== HIGH_RISK_EVENT_RULE) for (const id of f.eventIds) explained.add(id);
+  return findings.filter((f) => f.ruleId !== HIGH_RISK_EVENT_RULE || !f.eventIds.every((id) => explained.has(id)));
 }
 
 function dedupe(findings: Finding[]): Finding[] {
@@ -209,6 +220,8 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     const flows = parsed.flows ?? [];
     ports.onFile?.(object.uri, { format: parsed.format, skipped: parsed.skipped, events: parsed.events.length, flows: flows.length });
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
+    // Per-principal profiles for this file's events come from the store before processing.
+    await engine.prepare(parsed.events, ports.store);
     const { events, findings } = engine.process(parsed.events, flows);
     result.eventsRead += events.length;
     result.flowRecordsRead += flows.length;

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PrincipalProfile } from '../../core/detect/baseline/profile.ts';
 import type { InputError, ProcessedEvent } from '../../core/event.ts';
-import { type Finding, SEVERITIES } from '../../core/finding.ts';
+import { type Finding, SEVERITIES, severityRank } from '../../core/finding.ts';
 import type {
   EventStore,
   FindingQuery,
@@ -90,8 +90,8 @@ interface FileMarker {
  * findings as items, and a file record written last as the commit marker. Same port, same figures
  * as the DuckDB store; processed events themselves go to S3 (see `S3ProcessedEventWriter`).
  *
- * Differences a reader should know: summaries have 15-minute resolution (`since`/`until` must be
- * multiples of 15 minutes), events are de-duplicated by id within a file (not across files), and
+ * Differences a reader should know: summaries have 15-minute resolution (a window not aligned to
+ * 15 minutes is widened to whole buckets; findings stay exact), events are de-duplicated by id within a file (not across files), and
  * at most 1,000 input errors per file are kept for re-runs.
  *
  * Item layout of the single table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
@@ -259,17 +259,16 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
     return { eventsStored, findingsStored: candidates.size };
   }
 
-  async summarize(query: SummaryQuery): Promise<Summary> {
-    for (const [name, value] of [
-      ['since', query.since],
-      ['until', query.until],
-    ] as const) {
-      if (value !== undefined && value % BUCKET_MS !== 0) {
-        throw new RangeError(
-          `DynamoDbEventStore summarizes whole 15-minute buckets: ${name} must be a multiple of ${BUCKET_MS} ms, got ${value} (${new Date(value).toISOString()})`,
-        );
-      }
-    }
+  /**
+   * Summaries have 15-minute resolution: a window whose ends are not multiples of 15 minutes is
+   * widened to the buckets it touches (reports use whole days in any time zone, which always align).
+   */
+  async summarize(input: SummaryQuery): Promise<Summary> {
+    const query: SummaryQuery = {
+      ...input,
+      since: input.since === undefined ? undefined : Math.floor(input.since / BUCKET_MS) * BUCKET_MS,
+      until: input.until === undefined ? undefined : Math.ceil(input.until / BUCKET_MS) * BUCKET_MS,
+    };
     await this.flush();
     const items: Record<string, unknown>[] = [];
     if (query.fileIds) {
@@ -326,8 +325,10 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
           item.principalId === query.principal ||
           item.principalArn === query.principal),
     );
+    // Same order as every store: severity, then risk, then newest first.
     items.sort(
       (a, b) =>
+        severityRank(b.severity as Finding['severity']) - severityRank(a.severity as Finding['severity']) ||
         (b.risk as number) - (a.risk as number) ||
         (b.time as number) - (a.time as number) ||
         (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0),

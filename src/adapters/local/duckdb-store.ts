@@ -16,6 +16,8 @@ import type {
   SummaryQuery,
 } from '../../core/ports.ts';
 import { emptySeverityCounts, type Summary, summarizeAnomalies, topN } from '../../core/report/summary.ts';
+import type { FlowAggregate } from '../../core/sources/flow-aggregate.ts';
+import { FLOW_SCHEMA, insertFlowAggregates, summarizeSources } from './duckdb-flow-tables.ts';
 import {
   ensureProfileSchema,
   loadProfileRows,
@@ -66,7 +68,9 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingMin = Number.POSITIVE_INFINITY;
   private pendingMax = Number.NEGATIVE_INFINITY;
   private pendingFindings: { finding: Finding; fileId: string }[] = [];
-  private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[] }>();
+  private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[]; flows?: FlowAggregate[] }>();
+  /** Flow aggregate rows buffered with the files (they count toward the write size like events). */
+  private pendingFlowRows = 0;
   /** Content hashes of every ingested file, loaded once: one lookup per file must not be a query. */
   private ingestedIds: Set<string> | undefined;
   /** The chain of background writes, their first error, and what they stored since the last flush. */
@@ -90,6 +94,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     const instance = await DuckDBInstance.create(path, { memory_limit: options.memoryLimit ?? '256MB' });
     const conn = await instance.connect();
     await conn.run(SCHEMA);
+    await conn.run(FLOW_SCHEMA);
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS query_files (id VARCHAR)');
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS findings_stage AS SELECT * FROM findings LIMIT 0');
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS files_stage AS SELECT * FROM ingested_files LIMIT 0');
@@ -116,7 +121,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   async ingest(batch: IngestBatch): Promise<StoredCounts> {
     if (await this.isIngested(batch.file.id)) return NOTHING;
-    this.pendingFiles.set(batch.file.id, { file: batch.file, errors: batch.errors });
+    this.pendingFiles.set(batch.file.id, { file: batch.file, errors: batch.errors, flows: batch.flowAggregates });
+    this.pendingFlowRows += batch.flowAggregates?.length ?? 0;
     for (const e of batch.events) {
       if (this.pendingIds.has(e.id)) continue;
       this.pendingIds.add(e.id);
@@ -125,7 +131,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       if (e.time > this.pendingMax) this.pendingMax = e.time;
     }
     for (const finding of batch.findings) this.pendingFindings.push({ finding, fileId: batch.file.id });
-    if (this.pendingRows.length >= FLUSH_EVENTS) {
+    if (this.pendingRows.length + this.pendingFlowRows >= FLUSH_EVENTS) {
       // Written in the background: DuckDB inserts this batch on its own threads while the caller
       // parses the next files. Writes stay in order; a failure surfaces at the next call.
       this.writing = this.writePending();
@@ -153,6 +159,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     const rows = this.pendingRows;
     const [min, max] = rows.length ? [this.pendingMin, this.pendingMax] : [0, 0];
     this.pendingFiles = new Map();
+    this.pendingFlowRows = 0;
     this.pendingRows = [];
     this.pendingIds = new Set();
     this.pendingMin = Number.POSITIVE_INFINITY;
@@ -193,6 +200,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
         : undefined;
       const eventsStored = Number(inserted?.rowsChanged ?? 0);
       const findingsStored = await this.insertFindings(findings);
+      await insertFlowAggregates(this.conn, files);
       await this.insertFiles(files);
       await this.conn.run('COMMIT');
       return { eventsStored, findingsStored };
@@ -330,6 +338,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
         maxRisk: Number(r.max_risk),
       })),
       topSources: await ranked('source'),
+      sources: await summarizeSources(this.conn, where, params, top),
     };
   }
 
@@ -369,7 +378,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       conditions.push(`rule_id = $${params.length}`);
     }
     const sql = `SELECT body FROM findings ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-      ORDER BY risk_score DESC, time_ms DESC, id ${query.limit ? `LIMIT ${Number(query.limit)}` : ''}`;
+      ORDER BY list_position(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], severity) DESC, risk_score DESC, time_ms DESC, id ${query.limit ? `LIMIT ${Number(query.limit)}` : ''}`;
     const reader = await this.conn.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((r) => JSON.parse(String(r.body)) as Finding);
   }
