@@ -11,15 +11,15 @@ CREATE TABLE IF NOT EXISTS flow_aggregates (
   action VARCHAR, flows BIGINT, packets BIGINT, bytes BIGINT, first_ms BIGINT, last_ms BIGINT, file_id VARCHAR NOT NULL
 );`;
 
-/** Appends a file's aggregates (inside the caller's transaction). */
+/** Appends the aggregates of the files being written (inside the caller's transaction). */
 export async function insertFlowAggregates(
   conn: DuckDBConnection,
-  batches: readonly { fileId: string; rows: readonly FlowAggregate[] }[],
+  files: readonly { file: { id: string }; flows?: readonly FlowAggregate[] }[],
 ): Promise<void> {
-  if (batches.length === 0) return;
+  if (!files.some((f) => f.flows?.length)) return;
   const appender = await conn.createAppender('flow_aggregates');
-  for (const { fileId, rows } of batches) {
-    for (const a of rows) {
+  for (const { file, flows } of files) {
+    for (const a of flows ?? []) {
       appender.appendBigInt(BigInt(a.time));
       appender.appendVarchar(a.account);
       appender.appendVarchar(a.srcaddr);
@@ -32,7 +32,7 @@ export async function insertFlowAggregates(
       appender.appendBigInt(BigInt(a.bytes));
       appender.appendBigInt(BigInt(a.firstSeen));
       appender.appendBigInt(BigInt(a.lastSeen));
-      appender.appendVarchar(fileId);
+      appender.appendVarchar(file.id);
       appender.endRow();
     }
   }

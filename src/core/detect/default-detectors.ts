@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
 import { BaselineDetector } from './baseline/baseline-detector.ts';
 import type { Detector } from './detector.ts';
+import { appDetectors } from './app/app-detectors.ts';
+import { flowDetectors } from './flow/flow-detectors.ts';
 import { RuleEngine } from './engine.ts';
 import type { Rule } from './rule.ts';
 import { BUILTIN_RULES, BUILTIN_THRESHOLDS } from './rules/index.ts';
@@ -27,6 +29,7 @@ export function defaultDetectors(config: Config, extraRules: readonly Rule[] = [
   ];
   if (!disabled.has(NEW_KEY_USED_FROM_NEW_IP.id)) detectors.push(new NewKeyUsedFromNewIpDetector());
   if (config.baseline.enabled) detectors.push(new BaselineDetector(config.baseline, config.timeZone));
+  detectors.push(...flowDetectors(config), ...appDetectors(config));
   if (detection.suppressions.length === 0) return detectors;
   return detectors.map((d) => new SuppressedDetector(d, new Suppressor(detection.suppressions)));
 }

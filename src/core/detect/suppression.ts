@@ -1,5 +1,7 @@
 import type { ProcessedEvent } from '../event.ts';
 import type { Finding } from '../finding.ts';
+import type { FlowRecord } from '../sources/vpc-flow.ts';
+import type { FlowDetector } from './flow/flow-detector.ts';
 import { CidrSet } from '../net.ts';
 import type { Suppression } from './detection-config.ts';
 import type { Detector, DetectorDiagnostics } from './detector.ts';
@@ -111,6 +113,13 @@ export class SuppressedDetector implements Detector {
 
   flush(): Finding[] {
     return this.inner.flush ? this.suppressor.filter(this.inner.flush()) : [];
+  }
+
+  /** Flow records reach a wrapped flow detector too (see detect/flow/flow-detector.ts). */
+  get observeFlow(): ((record: FlowRecord) => Finding[]) | undefined {
+    const inner = this.inner as Partial<FlowDetector>;
+    if (typeof inner.observeFlow !== 'function') return undefined;
+    return (record) => this.suppressor.filter((inner as FlowDetector).observeFlow(record));
   }
 
   exportState(): unknown {

@@ -38,7 +38,8 @@ export function sniffFormat(
   if (start < 0) return { kind: 'cloudtrail', by: 'content' }; // the CloudTrail reader reports empty files
   const body = head.slice(start);
   if (body.startsWith('H4sI')) return { kind: 'cloudwatch-subscription', by: 'content' };
-  if (body[0] === '{' || body[0] === '[') return sniffJson(body);
+  // `[Tue Mar 05 …] [error]` is an Apache error log, not a JSON array.
+  if (body[0] === '{' || (body[0] === '[' && !/^\[\w{3} \w{3} /.test(body))) return sniffJson(body);
   const lines = body
     .split('\n', LINES_TRIED + 1)
     .slice(0, LINES_TRIED)
