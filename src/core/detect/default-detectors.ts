@@ -1,9 +1,9 @@
 import type { Config } from '../config.ts';
+import { appDetectors } from './app/app-detectors.ts';
 import { BaselineDetector } from './baseline/baseline-detector.ts';
 import type { Detector } from './detector.ts';
-import { appDetectors } from './app/app-detectors.ts';
-import { flowDetectors } from './flow/flow-detectors.ts';
 import { RuleEngine } from './engine.ts';
+import { flowDetectors } from './flow/flow-detectors.ts';
 import type { Rule } from './rule.ts';
 import { BUILTIN_RULES, BUILTIN_THRESHOLDS } from './rules/index.ts';
 import { SuppressedDetector, Suppressor } from './suppression.ts';

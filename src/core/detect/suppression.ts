@@ -1,10 +1,10 @@
 import type { ProcessedEvent } from '../event.ts';
 import type { Finding } from '../finding.ts';
-import type { FlowRecord } from '../sources/vpc-flow.ts';
-import type { FlowDetector } from './flow/flow-detector.ts';
 import { CidrSet } from '../net.ts';
+import type { FlowRecord } from '../sources/vpc-flow.ts';
 import type { Suppression } from './detection-config.ts';
 import type { Detector, DetectorDiagnostics } from './detector.ts';
+import type { FlowDetector } from './flow/flow-detector.ts';
 
 interface CompiledSuppression {
   source: Suppression;
