@@ -222,6 +222,8 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
     // Per-principal profiles for this file's events come from the store before processing.
     await engine.prepare(parsed.events, ports.store);
+    // Per-principal profiles for this file's events come from the store before processing.
+    await engine.prepare(parsed.events, ports.store);
     const { events, findings } = engine.process(parsed.events, flows);
     result.eventsRead += events.length;
     result.flowRecordsRead += flows.length;

@@ -230,7 +230,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.dormantPrincipal,
           severity,
           event,
-          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${call} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${p.activeDays} days since ${dayLabel(utcDay(p.firstSeen))}.`,
+          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${call} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${plural(p.activeDays, 'day')} since ${dayLabel(utcDay(p.firstSeen))}.`,
           { lastSeen: iso(p.lastSeen), idleDays: daysBetween(p.lastSeen, f.time), activeDays: p.activeDays },
         ),
       );
@@ -264,7 +264,7 @@ export class BaselineDetector implements Detector {
               BASELINE_RULES.impossibleTravel,
               'HIGH',
               event,
-              `${who} called from ${before} and from ${now}: ${fmt(km)} km in ${duration(dt)}, ${fmt(kmh)} km/h, faster than the ${fmt(cfg.maxSpeedKmh)} km/h anyone travels. Shared or stolen credentials, or a VPN switch.`,
+              `${who} called from ${before} and from ${now}: ${fmt(Math.round(km))} km in ${duration(dt)}, ${fmt(Math.round(kmh))} km/h, faster than the ${fmt(cfg.maxSpeedKmh)} km/h anyone travels. Shared or stolen credentials, or a VPN switch.`,
               {
                 previous: { time: iso(t0), ip: ip0, country: country0, asn: asn0 || undefined, city: city0 },
                 distanceKm: Math.round(km),
@@ -414,7 +414,7 @@ export class BaselineDetector implements Detector {
       BASELINE_RULES.volumeSpike,
       severity,
       event,
-      `${p.name} made ${fmt(today)} calls on ${dayLabel(f.day)} by ${this.clock(f.time)}${ratio}: on its ${before.length} previous active days the median was ${fmt(med)} calls (MAD ${fmt(mad)}), so the threshold was ${fmt(p.threshold[1])}. Today's calls so far: ${mix || 'mixed'}.`,
+      `${p.name} made ${fmt(today)} calls on ${dayLabel(f.day)} by ${this.clock(f.time, false)}${ratio}: on its ${before.length} previous active days the median was ${fmt(med)} calls (MAD ${fmt(mad)}), so the threshold was ${fmt(p.threshold[1])}. Today's calls so far: ${mix || 'mixed'}.`,
       {
         callsToday: today,
         medianDaily: med,
@@ -456,8 +456,9 @@ export class BaselineDetector implements Detector {
     };
   }
 
-  private clock(time: number): string {
-    return `${this.hourFormat.format(time)} ${this.timeZone} on ${dayLabel(utcDay(time))}`;
+  private clock(time: number, withDate = true): string {
+    const hm = `${this.hourFormat.format(time)} ${this.timeZone}`;
+    return withDate ? `${hm} on ${dayLabel(utcDay(time))}` : hm;
   }
 }
 
@@ -539,6 +540,7 @@ function duration(ms: number): string {
   return `${(ms / HOUR).toFixed(1)} h`;
 }
 
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (t: number) => new Date(t).toISOString();
 const fmt = (n: number) => (Number.isInteger(n) ? n : Math.round(n * 10) / 10).toLocaleString('en-US');
