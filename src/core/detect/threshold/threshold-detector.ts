@@ -25,7 +25,7 @@ export interface ThresholdLimits {
 
 const DEFAULT_LIMITS: ThresholdLimits = { maxGroups: 5000, extraEntries: 50 };
 const STATE_VERSION = 1;
-const MAX_EVENT_IDS = 50;
+const MAX_EVENT_IDS = 25;
 
 /** Runs every threshold rule; state (windows per group) is bounded and exported between runs. */
 export class ThresholdDetector implements Detector {
@@ -119,19 +119,44 @@ export class ThresholdDetector implements Detector {
     groups.set(key, group);
     if (groups.size > this.limits.maxGroups) groups.delete(groups.keys().next().value as string);
 
+    // One finding per window: events inside the window after a firing are not counted again.
+    if (
+      group.firedAt !== undefined &&
+      event.time >= group.firedAt - rule.windowMs &&
+      event.time < group.firedAt + rule.windowMs
+    ) {
+      return undefined;
+    }
     const values = rule.distinct ? toList(rule.distinct(event)) : [''];
-    for (const v of values) group.entries.push([event.time, v, event.id]);
-    const from = event.time - rule.windowMs;
-    group.entries = group.entries.filter((e) => e[0] >= from && e[0] <= event.time + rule.windowMs);
+    for (const v of values) {
+      // Distinct counting keeps one entry per value (its latest sighting), so repeats cannot crowd out new values.
+      if (rule.distinct) {
+        const at = group.entries.findIndex((e) => e[1] === v);
+        if (at >= 0) {
+          if (group.entries[at][0] > event.time) continue;
+          group.entries.splice(at, 1);
+        }
+      }
+      insertSorted(group.entries, [event.time, v, event.id]);
+    }
+    const newest = group.entries[group.entries.length - 1][0];
+    if (group.entries[0][0] < newest - rule.windowMs) {
+      group.entries = group.entries.slice(lowerBound(group.entries, newest - rule.windowMs));
+    }
     const cap = rule.threshold + this.limits.extraEntries;
     if (group.entries.length > cap) group.entries = group.entries.slice(group.entries.length - cap);
 
-    const inWindow = group.entries.filter((e) => e[0] <= event.time);
+    // Files are not in time order: look at the window ending and the window starting at this event.
+    const distinct = rule.distinct !== undefined;
+    const before = windowOf(group.entries, event.time - rule.windowMs, event.time);
+    const after = windowOf(group.entries, event.time, event.time + rule.windowMs);
+    const countOf = (w: Entry[]) => (distinct ? new Set(w.map((e) => e[1])).size : w.length);
+    const inWindow = countOf(after) > countOf(before) ? after : before;
     const counted = rule.distinct ? new Set(inWindow.map((e) => e[1])).size : inWindow.length;
     if (counted < rule.threshold) return undefined;
-    if (group.firedAt !== undefined && event.time - group.firedAt < rule.windowMs) return undefined;
-    group.firedAt = event.time;
     const first = inWindow[0][0];
+    group.firedAt = inWindow[inWindow.length - 1][0];
+    group.entries = [];
     const sample = rule.distinct ? [...new Set(inWindow.map((e) => e[1]))].slice(0, 10) : [];
     const eventIds = [...new Set(inWindow.map((e) => e[2]))].slice(-MAX_EVENT_IDS);
     if (!eventIds.includes(event.id)) eventIds.push(event.id);
@@ -196,6 +221,29 @@ export class ThresholdDetector implements Detector {
       suppressedByRule: {},
     };
   }
+}
+
+/** Index of the first entry at or after `time` (entries sorted by time). */
+function lowerBound(entries: readonly Entry[], time: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid][0] < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts keeping time order (appending is the common, in-order case). */
+function insertSorted(entries: Entry[], entry: Entry): void {
+  if (entries.length === 0 || entries[entries.length - 1][0] <= entry[0]) entries.push(entry);
+  else entries.splice(lowerBound(entries, entry[0] + 1), 0, entry);
+}
+
+/** The entries with from <= time <= to. */
+function windowOf(entries: readonly Entry[], from: number, to: number): Entry[] {
+  return entries.slice(lowerBound(entries, from), lowerBound(entries, to + 1));
 }
 
 function toList(value: string | readonly string[] | undefined): string[] {

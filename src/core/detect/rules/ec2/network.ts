@@ -2,7 +2,8 @@ import type { ProcessedEvent } from '../../../event.ts';
 import { actor, defineRule, items, mitre, req, str, succeeded, TACTIC } from '../helpers.ts';
 
 const EC2 = ['ec2.amazonaws.com'];
-const WORLD = new Set(['0.0.0.0/0', '::/0']);
+/** A CIDR with a /0 prefix covers every address, whatever address is written before it. */
+const isWorld = (cidr: unknown) => typeof cidr === 'string' && /\/0$/.test(cidr.trim());
 const ADMIN_PORTS = [22, 3389, 5985, 5986, 23, 21, 445, 1433, 3306, 5432, 6379, 9200, 27017];
 
 /** Ingress permissions of an AuthorizeSecurityGroupIngress call that are open to the internet. */
@@ -11,7 +12,7 @@ function worldRules(e: ProcessedEvent): { from: number; to: number; protocol: st
   for (const perm of items(req(e).ipPermissions)) {
     const v4 = items(perm.ipRanges).map((r) => str(r.cidrIp));
     const v6 = items(perm.ipv6Ranges).map((r) => str(r.cidrIpv6));
-    if (![...v4, ...v6].some((c) => c !== undefined && WORLD.has(c))) continue;
+    if (![...v4, ...v6].some(isWorld)) continue;
     const protocol = String(perm.ipProtocol ?? '');
     const all = protocol === '-1';
     out.push({
@@ -22,7 +23,7 @@ function worldRules(e: ProcessedEvent): { from: number; to: number; protocol: st
   }
   // The single-rule form (cidrIp at the top level) is still accepted by the API.
   const r = req(e);
-  if (typeof r.cidrIp === 'string' && WORLD.has(r.cidrIp)) {
+  if (isWorld(r.cidrIp)) {
     out.push({
       from: Number(r.fromPort ?? 0),
       to: Number(r.toPort ?? 65535),
@@ -108,7 +109,7 @@ export const naclOpen = defineRule({
       succeeded(e) &&
       r.egress === false &&
       r.ruleAction === 'allow' &&
-      (WORLD.has(String(r.cidrBlock ?? '')) || WORLD.has(String(r.ipv6CidrBlock ?? '')))
+      (isWorld(r.cidrBlock) || isWorld(r.ipv6CidrBlock))
     );
   },
   equivalents: ['panther:AWS.CloudTrail.NetworkACLPermissiveEntry'],
