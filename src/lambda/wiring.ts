@@ -27,8 +27,11 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { type Config, parseConfig } from '../core/config.ts';
@@ -80,6 +83,9 @@ export interface Wiring {
   dynamodb: DynamoDBClient;
   s3: S3Client;
   sns: SNSClient;
+  ses: SESv2Client;
+  bedrock: BedrockRuntimeClient;
+  secrets: SecretsManagerClient;
   logger: Logger;
   metrics: Metrics;
 }
@@ -111,6 +117,9 @@ export function wiring(): Wiring {
       forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
     }),
     sns: new SNSClient({}),
+    ses: new SESv2Client({}),
+    bedrock: new BedrockRuntimeClient({}),
+    secrets: new SecretsManagerClient({}),
     logger: new Logger({ serviceName }),
     metrics: new Metrics({
       serviceName,
@@ -130,6 +139,9 @@ export function resetWiring(options: { metricsSink?: MetricsSink } = {}): void {
     current.dynamodb.destroy();
     current.s3.destroy();
     current.sns.destroy();
+    current.ses.destroy();
+    current.bedrock.destroy();
+    current.secrets.destroy();
   }
   current = undefined;
   metricsSink = options.metricsSink;
