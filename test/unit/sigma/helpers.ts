@@ -1,4 +1,3 @@
-import type { Rule } from '../../../src/core/detect/rule.ts';
 import type { ProcessedEvent } from '../../../src/core/event.ts';
 
 /** The event as the pipeline hands it to rules; Sigma rules read only `raw`. */
@@ -18,13 +17,4 @@ export function asEvent(raw: Record<string, unknown>): ProcessedEvent {
     anomalyFlags: [],
     riskScore: 0,
   };
-}
-
-/** Whether the rule's appliesTo lets the engine's index route this record to it (names may carry a version suffix). */
-export function admits(rule: Rule, raw: Record<string, unknown>): boolean {
-  const { eventSource, eventName } = rule.appliesTo;
-  if (eventSource && !eventSource.includes(String(raw.eventSource))) return false;
-  const name = String(raw.eventName);
-  const plain = name.replace(/\d{8}(v\d+)?$/, '');
-  return !eventName || eventName.includes(name) || eventName.includes(plain);
 }

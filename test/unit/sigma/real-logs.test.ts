@@ -3,16 +3,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadVendoredSigmaRules } from '../../../src/adapters/local/sigma-loader.ts';
+import { RuleEngine } from '../../../src/core/detect/engine.ts';
 import type { NormalizedEvent } from '../../../src/core/event.ts';
 import { parseCloudTrail } from '../../../src/core/sources/cloudtrail.ts';
-import { admits } from './helpers.ts';
 
 const STRATUS = 'test/fixtures/cloudtrail/stratus';
 const INVICTUS = 'examples/cloudtrail';
 
 const set = loadVendoredSigmaRules();
 const fileOf = (id: string) => basename(set.pathById.get(id)!);
-const ctx = { knownAccounts: new Set<string>() };
 
 function read(dir: string, pick: (f: string) => boolean): { file: string; event: NormalizedEvent }[] {
   const out: { file: string; event: NormalizedEvent }[] = [];
@@ -24,22 +23,22 @@ function read(dir: string, pick: (f: string) => boolean): { file: string; event:
   return out;
 }
 
-/** Rule file → the input files (and count of events) it fired on, honouring appliesTo as the engine does. */
+/** Rule file → the input files (and count of events) it fired on, through the rule engine and its index. */
 function fire(
   events: { file: string; event: NormalizedEvent }[],
 ): Map<string, { events: number; files: Set<string> }> {
+  const engine = new RuleEngine(set.rules);
   const hits = new Map<string, { events: number; files: Set<string> }>();
   for (const { file, event } of events) {
-    for (const rule of set.rules) {
-      if (!admits(rule, event.raw)) continue;
-      if (!rule.evaluate({ ...event, anomalyFlags: [], riskScore: 0 }, ctx)) continue;
-      const key = fileOf(rule.id);
+    for (const id of engine.firingRules({ ...event, anomalyFlags: [], riskScore: 0 })) {
+      const key = fileOf(id);
       const entry = hits.get(key) ?? { events: 0, files: new Set<string>() };
       entry.events++;
       entry.files.add(file);
       hits.set(key, entry);
     }
   }
+  assert.equal(engine.diagnostics().ruleErrorCount, 0);
   return hits;
 }
 
