@@ -10,7 +10,7 @@ import { FsObjectSource } from '../../src/adapters/local/fs-source.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import { defaultDetectors } from '../../src/core/detect/default-detectors.ts';
 import type { AnomalyFlag, ProcessedEvent } from '../../src/core/event.ts';
-import { type Finding, SEVERITIES } from '../../src/core/finding.ts';
+import { type Finding, SEVERITIES, severityRank } from '../../src/core/finding.ts';
 import { Engine, type RunResult, runIngest } from '../../src/core/pipeline.ts';
 import type { EventStore, FindingQuery, NotificationLedger } from '../../src/core/ports.ts';
 import {
@@ -164,7 +164,13 @@ function expectedFindings(ref: Reference, q: FindingQuery): string[] {
         (!q.principal || [f.principal?.name, f.principal?.id, f.principal?.arn].includes(q.principal)),
     )
     .map(({ finding }) => finding)
-    .sort((a, b) => b.riskScore - a.riskScore || b.time - a.time || (a.id < b.id ? -1 : 1));
+    .sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) ||
+        b.riskScore - a.riskScore ||
+        b.time - a.time ||
+        (a.id < b.id ? -1 : 1),
+    );
   return (q.limit ? out.slice(0, q.limit) : out).map((f) => f.id);
 }
 
@@ -239,7 +245,7 @@ export function eventStoreContract(name: string, open: StoreFactory): void {
       assert.deepEqual(empty.hourly, new Array(24).fill(0));
     });
 
-    test('findings honour every filter, sorted by risk, then time, then id', async () => {
+    test('findings honour every filter, sorted by severity, risk, then newest, then id', async () => {
       assert.ok(ref.findings.length > 0, 'the examples produce findings');
       const first = ref.findings[0].finding;
       const queries: FindingQuery[] = [
