@@ -354,7 +354,7 @@ export function readAccessLine(line: string): AppEntry | undefined {
 
 // [Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187:50000] msg
 const APACHE_ERROR =
-  /^\[(\w{3}) (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? (\d{4})\] \[(?:([\w-]+):)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])?(?: \w+\d+:)? ?(.*)$/;
+  /^\[(\w{3}) (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? (\d{4})\] \[(?:([\w-]+):)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)$/;
 
 /** Apache httpd error log lines (2.2 and 2.4 layouts); times without a zone are read as UTC. */
 export function readApacheErrorLine(line: string): AppEntry | undefined {

@@ -236,9 +236,9 @@ export function isFlowHeader(line: string): boolean {
     if (!FIELD_NAME.test(t)) return false;
     if (t in FLOW_FIELDS) known++;
   }
-  return (
-    known >= Math.ceil(tokens.length * 0.8) && (tokens.includes('srcaddr') || tokens.includes('dstaddr'))
-  );
+  // Newer versions add fields this reader does not know yet: most must still be known ones.
+  const enough = known >= Math.max(2, Math.ceil(tokens.length * 0.6));
+  return enough && (tokens.includes('srcaddr') || tokens.includes('dstaddr'));
 }
 
 const DEFAULT_V2_LINE =
