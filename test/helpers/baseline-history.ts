@@ -102,7 +102,7 @@ export interface Caller {
 export function record(eventName: string, caller: Caller, time: number, seq: number): Rec {
   const r = structuredClone(template(eventName));
   r.eventTime = new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  r.eventID = uuid(`${caller.user}|${time}|${eventName}|${seq}`);
+  r.eventID = uuid(`${caller.user}|${caller.key ?? caller.ip}|${time}|${eventName}|${seq}`);
   r.requestID = uuid(`req|${caller.user}|${time}|${seq}`);
   r.awsRegion = caller.region ?? 'us-east-1';
   r.recipientAccountId = ACCOUNT;

@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { DuckDbEventStore } from '../../../src/adapters/local/duckdb-store.ts';
 import { OfflineGeoLookup } from '../../../src/adapters/local/geo/offline-geo-lookup.ts';
 import { parseConfig } from '../../../src/core/config.ts';
+import { BaselineDetector } from '../../../src/core/detect/baseline/baseline-detector.ts';
+import { rebuildProfiles } from '../../../src/core/detect/baseline/rebuild-profiles.ts';
 import { defaultDetectors } from '../../../src/core/detect/default-detectors.ts';
+import { GeoEnricher } from '../../../src/core/enrich/geo-enricher.ts';
 import type { Finding } from '../../../src/core/finding.ts';
 import { atLeast } from '../../../src/core/finding.ts';
 import { Engine, runIngest } from '../../../src/core/pipeline.ts';
@@ -246,5 +249,38 @@ describe('baseline persistence', () => {
     assert.equal(rerun.run.alreadyIngested, 3);
     assert.equal(rerun.run.eventsStored, 0);
     assert.deepEqual(await snapshot(), before);
+  });
+
+  it('rebuilds from stored history the same profiles analyze learned file by file', async () => {
+    const store = await DuckDbEventStore.open(dbPath);
+    try {
+      const strip = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => {
+          const p = JSON.parse(String(r.body));
+          // Which findings fired is not learned from history: only analyze records it.
+          delete p.reported;
+          delete p.threshold;
+          return p;
+        });
+      const learned = strip(
+        await store.query('SELECT body::VARCHAR AS body FROM principal_profiles ORDER BY key'),
+      );
+      await store.resetProfiles();
+      const status = await rebuildProfiles(
+        store.storedEvents(500),
+        new BaselineDetector(config.baseline, config.timeZone),
+        new GeoEnricher(geo),
+        store,
+      );
+      assert.equal(status.principals, 6);
+      const [{ n }] = await store.query('SELECT count(*)::INTEGER AS n FROM events');
+      assert.equal(status.events, n);
+      const rebuilt = strip(
+        await store.query('SELECT body::VARCHAR AS body FROM principal_profiles ORDER BY key'),
+      );
+      assert.deepEqual(rebuilt, learned);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -62,13 +62,20 @@ export class ProfileCache {
       }
     }
     if (store) for (const key of missing) this.checked.add(key);
-    await this.evict(wanted, store);
+    // Principals seen for the first time get a profile during `observe`: make room for them now.
+    let incoming = 0;
+    for (const key of wanted) if (!this.profiles.has(key)) incoming++;
+    await this.evict(wanted, incoming, store);
   }
 
-  private async evict(keep: ReadonlySet<string>, store: ProfileStore | undefined): Promise<void> {
-    if (this.profiles.size <= this.capacity) return;
+  private async evict(
+    keep: ReadonlySet<string>,
+    incoming: number,
+    store: ProfileStore | undefined,
+  ): Promise<void> {
+    if (this.profiles.size + incoming <= this.capacity) return;
     const toSave: PrincipalProfile[] = [];
-    let excess = this.profiles.size - this.capacity;
+    let excess = this.profiles.size + incoming - this.capacity;
     for (const [key, profile] of this.profiles) {
       if (excess <= 0) break;
       if (keep.has(key)) continue;
