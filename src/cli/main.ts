@@ -6,6 +6,7 @@ import { registerAnalyze } from './commands/analyze.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
+import { registerRules } from './commands/rules.ts';
 import { EXIT } from './exit-codes.ts';
 
 // A reader that stops early (`| head`) is not an error.
@@ -24,6 +25,7 @@ registerAnalyze(program);
 registerBaseline(program);
 registerFindings(program);
 registerReport(program);
+registerRules(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { Finding, Severity } from '../core/finding.ts';
 import type { RunResult } from '../core/pipeline.ts';
 import type { Ranked, Summary } from '../core/report/summary.ts';
 import { renderSources } from './render-sources.ts';
+import { TACTIC_NAMES } from '../core/detect/rules/helpers.ts';
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
   CRITICAL: (s) => pc.bold(pc.red(s)),
@@ -65,11 +66,19 @@ export function renderTerminalSummary(
   );
 
   out.push(...renderSources(summary.sources));
+  if (summary.findingsByTactic && Object.keys(summary.findingsByTactic).length) {
+    h('Findings by MITRE ATT&CK tactic');
+    for (const [tactic, n] of Object.entries(summary.findingsByTactic)) {
+      out.push(`  ${String(n).padStart(7)} ${TACTIC_NAMES[tactic] ?? tactic} ${pc.dim(tactic)}`);
+    }
+  }
 
   if (summary.anomalies.length) {
     h('Anomalies (severity = base + log10(count))');
     for (const a of summary.anomalies) {
-      out.push(`  ${SEVERITY_COLOR[a.severity](a.severity.padEnd(8))} ${a.type.padEnd(22)} ${String(a.count).padStart(7)}  ${pc.dim(`score ${a.score.toFixed(2)}`)}`);
+      out.push(
+        `  ${SEVERITY_COLOR[a.severity](a.severity.padEnd(8))} ${a.type.padEnd(22)} ${String(a.count).padStart(7)}  ${pc.dim(`score ${a.score.toFixed(2)}`)}`,
+      );
     }
   }
 
@@ -77,7 +86,9 @@ export function renderTerminalSummary(
     const max = options.maxFindings ?? 15;
     h(`Top findings (${findings.length})`);
     for (const f of findings.slice(0, max)) {
-      out.push(`  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${pc.bold(f.title)} ${pc.dim(`[${f.ruleId}] ${iso(f.time)}`)}`);
+      out.push(
+        `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${pc.bold(f.title)} ${pc.dim(`[${f.ruleId}] ${iso(f.time)}`)}`,
+      );
       out.push(`           ${pc.dim(truncate(f.explanation, 160))}`);
     }
     if (findings.length > max) out.push(pc.dim(`  … ${findings.length - max} more: logwarden findings`));
@@ -99,7 +110,8 @@ export function renderTerminalSummary(
   if (run.inputErrors.length) {
     h(pc.red(`Input errors (${run.inputErrors.length})`));
     for (const e of run.inputErrors.slice(0, 20)) out.push(`  ${formatInputError(e)}`);
-    if (run.inputErrors.length > 20) out.push(pc.dim(`  … ${run.inputErrors.length - 20} more (--format json lists all)`));
+    if (run.inputErrors.length > 20)
+      out.push(pc.dim(`  … ${run.inputErrors.length - 20} more (--format json lists all)`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -111,7 +123,10 @@ export function formatInputError(e: InputError): string {
 function ranked(list: Ranked[]): string[] {
   if (list.length === 0) return [pc.dim('  (none)')];
   const max = list[0].count;
-  return list.map((r) => `  ${String(r.count).padStart(7)} ${pc.cyan(bar(r.count, max, 20).padEnd(20))} ${truncate(r.name, 70)}`);
+  return list.map(
+    (r) =>
+      `  ${String(r.count).padStart(7)} ${pc.cyan(bar(r.count, max, 20).padEnd(20))} ${truncate(r.name, 70)}`,
+  );
 }
 
 function hourChart(hourly: number[]): string[] {

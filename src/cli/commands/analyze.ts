@@ -13,6 +13,9 @@ import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
 import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
 import { geoLookupFor } from '../geo.ts';
 import { renderBaselineStatus } from '../render-baseline.ts';
+import { collectDiagnostics } from '../../core/detect/detector.ts';
+import { countFindingsByTactic } from '../../core/report/summary.ts';
+import { detectionJson, renderDetection } from '../render-detection.ts';
 
 export const DEFAULT_DB = '.logwarden/logwarden.duckdb';
 
@@ -28,12 +31,17 @@ interface AnalyzeOptions {
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
-    .description('read CloudTrail logs from a file, a directory or s3://bucket/prefix; flag, score, detect and store them')
+    .description(
+      'read CloudTrail logs from a file, a directory or s3://bucket/prefix; flag, score, detect and store them',
+    )
     .argument('<input>', 'file, directory or s3://bucket/prefix')
     .option('-c, --config <file>', 'configuration file (default: ./logwarden.config.yaml when present)')
     .option('--db <path>', 'DuckDB file to store results in', DEFAULT_DB)
     .option('-f, --format <format>', 'terminal or json', 'terminal')
-    .option('--fail-on <severity>', 'exit 1 when findings at or above this severity exist (LOW, MEDIUM, HIGH, CRITICAL)')
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when findings at or above this severity exist (LOW, MEDIUM, HIGH, CRITICAL)',
+    )
     .option('-v, --verbose', 'list every file with the reader that read it')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (input: string, options: AnalyzeOptions) => {
@@ -49,7 +57,9 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
   const failOn: Severity | undefined = options.failOn ? parseSeverity(options.failOn) : config.failOn;
   const sigma = loadSigmaRules(config.sigma);
   if (sigma.unrunnable.length > 0) {
-    process.stderr.write(`${sigma.unrunnable.length} Sigma rule(s) cannot run; see: logwarden rules list --unsupported\n`);
+    process.stderr.write(
+      `${sigma.unrunnable.length} Sigma rule(s) cannot run; see: logwarden rules list --unsupported\n`,
+    );
   }
   const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
   try {
@@ -57,7 +67,11 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     const baseline = engine.detectors.find((d) => d instanceof BaselineDetector);
     // Every principal the store has a profile for, not only this run's: the report's warm-up figure.
     const baselineCounts = async () =>
-      baseline && { ...(await store.profileCounts(baseline.config)), minDays: baseline.config.minDays, minEvents: baseline.config.minEvents };
+      baseline && {
+        ...(await store.profileCounts(baseline.config)),
+        minDays: baseline.config.minDays,
+        minEvents: baseline.config.minEvents,
+      };
     const progress = options.progress ? terminalProgress() : undefined;
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
@@ -66,19 +80,35 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         progress,
         now: Date.now,
         onFile: options.verbose
-          ? (uri, p) => process.stderr.write(`${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`)
+          ? (uri, p) =>
+              process.stderr.write(
+                `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
+              )
           : undefined,
       });
     } finally {
       progress?.stop();
     }
-    const summary = await store.summarize({ fileIds: run.fileIds, top: 10, highRiskThreshold: config.highRiskThreshold });
+    const summary = await store.summarize({
+      fileIds: run.fileIds,
+      top: 10,
+      highRiskThreshold: config.highRiskThreshold,
+    });
     const findings = await store.findings({ fileIds: run.fileIds });
+    summary.findingsByTactic = countFindingsByTactic(findings);
+    const detection = collectDiagnostics(engine.detectors);
     if (options.format === 'json') {
-      const doc = { ...analyzeJson(input, run, summary, findings), baseline: await baselineCounts() };
+      const doc = {
+        ...analyzeJson(input, run, summary, findings),
+        detection: detectionJson(detection),
+        baseline: await baselineCounts(),
+      };
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
-      process.stdout.write(renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }));
+      process.stdout.write(
+        renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }),
+      );
+      process.stdout.write(renderDetection(detection));
       const counts = await baselineCounts();
       if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));
     }

@@ -47,6 +47,8 @@ export interface Summary {
   /** Events per hour of day (0–23, UTC or the configured zone). */
   hourly: number[];
   findingsBySeverity: Record<Severity, number>;
+  /** Findings per MITRE ATT&CK tactic id (a finding counts once under each tactic it carries). */
+  findingsByTactic?: Record<string, number>;
   /**
    * Principals whose events carry risk (max risk > 0), ranked by high-risk events, max risk,
    * flagged events, then events; at most `top`. Optional: stores that cannot rank it omit it.
@@ -97,4 +99,15 @@ export function topN(entries: Iterable<[string, number]>, n: number): Ranked[] {
 
 export function emptySeverityCounts(): Record<Severity, number> {
   return { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 };
+}
+
+/** Counts findings per ATT&CK tactic id; findings without MITRE data are not counted. */
+export function countFindingsByTactic(
+  findings: readonly { mitre: readonly { tactic: string }[] }[],
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) {
+    for (const tactic of new Set(f.mitre.map((m) => m.tactic))) counts[tactic] = (counts[tactic] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
