@@ -90,18 +90,7 @@ export interface Wiring {
   metrics: Metrics;
 }
 
-/** Where EMF metric lines go; tests capture them, Lambda writes them to stdout. */
-export interface MetricsSink {
-  log(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
-  trace?(...args: unknown[]): void;
-}
-
 let current: Wiring | undefined;
-let metricsSink: MetricsSink | undefined;
 
 /** The shared wiring, built on first use from `process.env`. */
 export function wiring(): Wiring {
@@ -124,17 +113,13 @@ export function wiring(): Wiring {
     metrics: new Metrics({
       serviceName,
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Logwarden',
-      ...(metricsSink ? { logger: metricsSink } : {}),
     }),
   };
   return current;
 }
 
-/**
- * Drops the shared wiring so the next invocation rebuilds it from `process.env` (tests change the
- * environment between cases); `sink` captures EMF metric output.
- */
-export function resetWiring(options: { metricsSink?: MetricsSink } = {}): void {
+/** Drops the shared wiring so the next invocation rebuilds it from `process.env` (tests change it). */
+export function resetWiring(): void {
   if (current) {
     current.dynamodb.destroy();
     current.s3.destroy();
@@ -144,5 +129,4 @@ export function resetWiring(options: { metricsSink?: MetricsSink } = {}): void {
     current.secrets.destroy();
   }
   current = undefined;
-  metricsSink = options.metricsSink;
 }
