@@ -57,8 +57,8 @@ export interface ReportWorkflowProps {
  * EventBridge schedule → Step Functions: build the report → (includeAI?) Bedrock insights with retries,
  * falling back to offline insights on any failure → notify at the requested level.
  *
- * The report task receives the orchestration input itself (`$$.Execution.Input`), never an S3 event
- * (the seed's bug 9); each later task receives exactly the fields it needs.
+ * The report task receives the orchestration input itself, never an S3 event (the seed's bug 9); its
+ * result is added beside the input (`$.report`), and each later task receives the fields it needs.
  */
 export class ReportWorkflow extends Construct {
   readonly report: HandlerFunction;
@@ -94,7 +94,7 @@ export class ReportWorkflow extends Construct {
     const buildReport = new LambdaInvoke(this, S.buildReport, {
       stateName: S.buildReport,
       lambdaFunction: this.report.fn,
-      payload: TaskInput.fromJsonPathAt('$$.Execution.Input'),
+      // The first state's input is the execution input, passed through unchanged.
       payloadResponseOnly: true,
       resultPath: '$.report',
     });
@@ -137,10 +137,7 @@ export class ReportWorkflow extends Construct {
 
     const includeAI = new Choice(this, S.includeAI, { stateName: S.includeAI })
       .when(
-        Condition.and(
-          Condition.isPresent('$$.Execution.Input.includeAI'),
-          Condition.booleanEquals('$$.Execution.Input.includeAI', true),
-        ),
+        Condition.and(Condition.isPresent('$.includeAI'), Condition.booleanEquals('$.includeAI', true)),
         bedrock,
       )
       .otherwise(offline);
