@@ -1,10 +1,11 @@
 import pc from 'picocolors';
+import { HIGH_RISK_EVENT_RULE } from '../core/detect/high-risk-event.ts';
+import { TACTIC_NAMES } from '../core/detect/rules/helpers.ts';
 import type { InputError } from '../core/event.ts';
-import type { Finding, Severity } from '../core/finding.ts';
+import { type Finding, type Severity, severityRank } from '../core/finding.ts';
 import type { RunResult } from '../core/pipeline.ts';
 import type { Ranked, Summary } from '../core/report/summary.ts';
 import { renderSources } from './render-sources.ts';
-import { TACTIC_NAMES } from '../core/detect/rules/helpers.ts';
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
   CRITICAL: (s) => pc.bold(pc.red(s)),
@@ -83,15 +84,23 @@ export function renderTerminalSummary(
   }
 
   if (findings.length) {
-    const max = options.maxFindings ?? 15;
-    h(`Top findings (${findings.length})`);
-    for (const f of findings.slice(0, max)) {
+    // Grouped by rule: 400 findings read as 40 behaviours, most severe first.
+    const groups = groupByRule(findings);
+    const max = options.maxFindings ?? 20;
+    h(`Findings (${findings.length} from ${groups.length} rules, most severe first)`);
+    for (const g of groups.slice(0, max)) {
+      const who = g.principals.size === 1 ? [...g.principals][0] : `${g.principals.size} principals`;
+      const title =
+        g.titles.size > 1 && g.latest.ruleId === HIGH_RISK_EVENT_RULE
+          ? 'High-risk events (the seed flags scored 7 or more)'
+          : g.latest.title;
       out.push(
-        `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${pc.bold(f.title)} ${pc.dim(`[${f.ruleId}] ${iso(f.time)}`)}`,
+        `  ${SEVERITY_COLOR[g.latest.severity](g.latest.severity.padEnd(8))} ${pc.bold(title)} ${pc.dim(`×${g.count}  ${who}  last ${iso(g.latest.time)}  [${g.latest.ruleId}]`)}`,
       );
-      out.push(`           ${pc.dim(truncate(f.explanation, 160))}`);
+      out.push(`           ${pc.dim(truncate(g.latest.explanation, 160))}`);
     }
-    if (findings.length > max) out.push(pc.dim(`  … ${findings.length - max} more: logwarden findings`));
+    if (groups.length > max)
+      out.push(pc.dim(`  … ${groups.length - max} more rules: logwarden findings --rule <id>`));
   }
 
   h('Top principals');
@@ -114,6 +123,44 @@ export function renderTerminalSummary(
       out.push(pc.dim(`  … ${run.inputErrors.length - 20} more (--format json lists all)`));
   }
   return `${out.join('\n')}\n`;
+}
+
+interface RuleGroup {
+  latest: Finding;
+  count: number;
+  principals: Set<string>;
+  titles: Set<string>;
+}
+
+/** Findings of the same rule together, ordered by severity, then count. */
+function groupByRule(findings: readonly Finding[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const f of findings) {
+    const g = groups.get(f.ruleId);
+    if (!g) {
+      groups.set(f.ruleId, {
+        latest: f,
+        count: 1,
+        principals: new Set([f.principal?.name ?? 'unknown']),
+        titles: new Set([f.title]),
+      });
+      continue;
+    }
+    g.count++;
+    g.principals.add(f.principal?.name ?? 'unknown');
+    g.titles.add(f.title);
+    if (
+      severityRank(f.severity) > severityRank(g.latest.severity) ||
+      (f.severity === g.latest.severity && f.time > g.latest.time)
+    )
+      g.latest = f;
+  }
+  return [...groups.values()].sort(
+    (a, b) =>
+      severityRank(b.latest.severity) - severityRank(a.latest.severity) ||
+      b.count - a.count ||
+      a.latest.ruleId.localeCompare(b.latest.ruleId),
+  );
 }
 
 export function formatInputError(e: InputError): string {
