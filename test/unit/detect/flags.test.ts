@@ -8,7 +8,11 @@ import { EXAMPLES, jsonFiles, recordsOf, STRATUS } from '../../helpers/fixtures.
 
 const all = recordsOf(...jsonFiles(EXAMPLES), ...jsonFiles(STRATUS));
 /** A real record by eventName (and an optional extra test), normalized, with changes applied. */
-function real(eventName: string, change: (r: Record<string, unknown>) => void = () => {}, pick = (_: Record<string, unknown>) => true): NormalizedEvent {
+function real(
+  eventName: string,
+  change: (r: Record<string, unknown>) => void = () => {},
+  pick = (_: Record<string, unknown>) => true,
+): NormalizedEvent {
   const found = all.find((r) => r.eventName === eventName && pick(r));
   assert.ok(found, `no real ${eventName} record`);
   const record = structuredClone(found);
@@ -38,7 +42,11 @@ describe('UNUSUAL_TIME (seed bug 1: host time zone)', () => {
     assert.ok(!flagsOf(event, { timeZone: 'Asia/Kolkata' }).includes('UNUSUAL_TIME'));
     const early = real('GetCallerIdentity', at('2023-07-10T02:15:00Z')); // 07:45 in Kolkata
     assert.ok(flagsOf(early, { timeZone: 'Asia/Kolkata' }).includes('UNUSUAL_TIME'));
-    assert.ok(!flagsOf(early, { timeZone: 'Asia/Kolkata', businessHours: { start: 7, end: 19 } }).includes('UNUSUAL_TIME'));
+    assert.ok(
+      !flagsOf(early, { timeZone: 'Asia/Kolkata', businessHours: { start: 7, end: 19 } }).includes(
+        'UNUSUAL_TIME',
+      ),
+    );
   });
 });
 
@@ -73,7 +81,11 @@ describe('FAILED_AUTHENTICATION (seed bug 2: console failures are not errorCodes
 
 describe('UNUSUAL_LOCATION (seed bug 3: every public IP and every service hostname)', () => {
   it('never flags AWS service hostnames, AWS Internal or AWSService identities', () => {
-    const service = real('Decrypt', () => {}, (r) => String(r.sourceIPAddress).endsWith('amazonaws.com'));
+    const service = real(
+      'Decrypt',
+      () => {},
+      (r) => String(r.sourceIPAddress).endsWith('amazonaws.com'),
+    );
     assert.match(service.sourceIp, /amazonaws\.com$/);
     assert.ok(!flagsOf(service).includes('UNUSUAL_LOCATION'));
     const internal = real('GetCallerIdentity', (r) => {
@@ -110,16 +122,28 @@ describe('HIGH_RISK_ACTION and ROOT_USER_ACTIVITY', () => {
     assert.ok(!flagsOf(stop, { highRiskActions: { remove: ['StopLogging'] } }).includes('HIGH_RISK_ACTION'));
     const describe_ = real('DescribeInstances');
     assert.ok(!flagsOf(describe_).includes('HIGH_RISK_ACTION'));
-    assert.ok(flagsOf(describe_, { highRiskActions: { add: ['DescribeInstances'] } }).includes('HIGH_RISK_ACTION'));
+    assert.ok(
+      flagsOf(describe_, { highRiskActions: { add: ['DescribeInstances'] } }).includes('HIGH_RISK_ACTION'),
+    );
     assert.ok(flagsOf(real('CreateAccessKey')).includes('HIGH_RISK_ACTION'));
   });
 
   it('flags root acting in person, not an AWS service acting with the root identity', () => {
     const root = real('GetCallerIdentity', (r) => {
-      r.userIdentity = { type: 'Root', principalId: '123456789012', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012' };
+      r.userIdentity = {
+        type: 'Root',
+        principalId: '123456789012',
+        arn: 'arn:aws:iam::123456789012:root',
+        accountId: '123456789012',
+      };
     });
     const viaService = real('GetCallerIdentity', (r) => {
-      r.userIdentity = { type: 'Root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012', invokedBy: 'support.amazonaws.com' };
+      r.userIdentity = {
+        type: 'Root',
+        arn: 'arn:aws:iam::123456789012:root',
+        accountId: '123456789012',
+        invokedBy: 'support.amazonaws.com',
+      };
     });
     assert.ok(flagsOf(root).includes('ROOT_USER_ACTIVITY'));
     assert.ok(!flagsOf(viaService).includes('ROOT_USER_ACTIVITY'));
@@ -144,6 +168,15 @@ describe('risk score (the seed: error +3, flags 2/4/5/6/3, cap 10)', () => {
     const event = real('StopLogging', (r) => {
       r.errorCode = 'AccessDenied';
     });
-    assert.equal(riskScore(event, ['UNUSUAL_TIME', 'UNUSUAL_LOCATION', 'HIGH_RISK_ACTION', 'ROOT_USER_ACTIVITY', 'FAILED_AUTHENTICATION']), 10);
+    assert.equal(
+      riskScore(event, [
+        'UNUSUAL_TIME',
+        'UNUSUAL_LOCATION',
+        'HIGH_RISK_ACTION',
+        'ROOT_USER_ACTIVITY',
+        'FAILED_AUTHENTICATION',
+      ]),
+      10,
+    );
   });
 });

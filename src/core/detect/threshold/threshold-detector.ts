@@ -146,12 +146,7 @@ export class ThresholdDetector implements Detector {
     const cap = rule.threshold + this.limits.extraEntries;
     if (group.entries.length > cap) group.entries = group.entries.slice(group.entries.length - cap);
 
-    // Files are not in time order: look at the window ending and the window starting at this event.
-    const distinct = rule.distinct !== undefined;
-    const before = windowOf(group.entries, event.time - rule.windowMs, event.time);
-    const after = windowOf(group.entries, event.time, event.time + rule.windowMs);
-    const countOf = (w: Entry[]) => (distinct ? new Set(w.map((e) => e[1])).size : w.length);
-    const inWindow = countOf(after) > countOf(before) ? after : before;
+    const inWindow = densestWindowWith(group.entries, event.time, rule.windowMs, rule.distinct !== undefined);
     const counted = rule.distinct ? new Set(inWindow.map((e) => e[1])).size : inWindow.length;
     if (counted < rule.threshold) return undefined;
     const first = inWindow[0][0];
@@ -239,6 +234,32 @@ function lowerBound(entries: readonly Entry[], time: number): number {
 function insertSorted(entries: Entry[], entry: Entry): void {
   if (entries.length === 0 || entries[entries.length - 1][0] <= entry[0]) entries.push(entry);
   else entries.splice(lowerBound(entries, entry[0] + 1), 0, entry);
+}
+
+/**
+ * The entries of the densest window of length `windowMs` that contains `time`. In order (the event is
+ * the newest) that is the window ending at it; out of order, every window start before it is tried.
+ */
+function densestWindowWith(
+  entries: readonly Entry[],
+  time: number,
+  windowMs: number,
+  distinct: boolean,
+): Entry[] {
+  const countOf = (w: readonly Entry[]) => (distinct ? new Set(w.map((e) => e[1])).size : w.length);
+  const ending = windowOf(entries, time - windowMs, time);
+  if (entries[entries.length - 1][0] <= time) return ending;
+  let best = ending;
+  let bestCount = countOf(ending);
+  for (let i = lowerBound(entries, time - windowMs); i < entries.length && entries[i][0] <= time; i++) {
+    const w = windowOf(entries, entries[i][0], entries[i][0] + windowMs);
+    const n = countOf(w);
+    if (n > bestCount) {
+      best = w;
+      bestCount = n;
+    }
+  }
+  return best;
 }
 
 /** The entries with from <= time <= to. */
