@@ -16,6 +16,7 @@ import { Engine } from '../../core/pipeline.ts';
 import { parseCloudTrail } from '../../core/sources/cloudtrail.ts';
 import { loadConfig } from '../config-file.ts';
 import { EXIT } from '../exit-codes.ts';
+import { renderUnrunnableSigma } from '../render-sigma-unrunnable.ts';
 
 interface ListOptions {
   config?: string;
@@ -49,9 +50,7 @@ export function registerRules(program: Command): void {
       if (options.unsupported) {
         if (options.format === 'json') process.stdout.write(`${JSON.stringify(sigma.unrunnable, null, 2)}\n`);
         else if (sigma.unrunnable.length === 0) process.stdout.write('every Sigma rule can run\n');
-        else
-          for (const u of sigma.unrunnable)
-            process.stdout.write(`${u.id ?? u.path}: ${u.kind}: ${u.reason}\n`);
+        else process.stdout.write(renderUnrunnableSigma(sigma.unrunnable));
         return;
       }
       const catalog = ruleCatalog(sigma.rules);
@@ -81,11 +80,7 @@ export function registerRules(program: Command): void {
             (r.equivalents.length ? `         ${pc.dim(`same as ${r.equivalents.join(', ')}`)}\n` : ''),
         );
       }
-      if (sigma.unrunnable.length) {
-        process.stdout.write(
-          `${pc.yellow(`${sigma.unrunnable.length} Sigma rules cannot run`)} (see --format json)\n`,
-        );
-      }
+      process.stdout.write(renderUnrunnableSigma(sigma.unrunnable));
     });
 
   rules

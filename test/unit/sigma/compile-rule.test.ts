@@ -63,7 +63,8 @@ describe('compileSigmaRule', () => {
     assert.equal(rule.title, 'Trail stopped by a user');
     assert.equal(rule.description, 'Detects StopLogging. A second sentence.');
     assert.equal(rule.severity, 'HIGH');
-    assert.deepEqual(rule.mitre, [{ tactic: 'TA0112', technique: 'T1685.002' }]);
+    // Defense Impairment (ATT&CK v19) is reported as Defense Evasion, the project's tactic set.
+    assert.deepEqual(rule.mitre, [{ tactic: 'TA0005', technique: 'T1685.002' }]);
     assert.deepEqual(rule.references, base.references);
     assert.deepEqual(rule.appliesTo, {
       source: ['cloudtrail'],

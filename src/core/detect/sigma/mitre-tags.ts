@@ -1,6 +1,10 @@
 import type { MitreRef } from '../../finding.ts';
 
-/** Sigma `attack.<tactic>` tag names → ATT&CK tactic ids (v19 splits Defense Evasion into Stealth and Defense Impairment). */
+/**
+ * Sigma `attack.<tactic>` tag names → ATT&CK tactic ids. logwarden reports in the 14-tactic matrix the
+ * rest of the project uses; ATT&CK v19 split its Defense Evasion (TA0005) into Stealth (TA0005) and
+ * Defense Impairment (TA0112), so both of the new names map to TA0005 here.
+ */
 const TACTICS: Record<string, string> = {
   reconnaissance: 'TA0043',
   'resource-development': 'TA0042',
@@ -10,7 +14,7 @@ const TACTICS: Record<string, string> = {
   'privilege-escalation': 'TA0004',
   'defense-evasion': 'TA0005',
   stealth: 'TA0005',
-  'defense-impairment': 'TA0112',
+  'defense-impairment': 'TA0005',
   'credential-access': 'TA0006',
   discovery: 'TA0007',
   'lateral-movement': 'TA0008',
@@ -46,14 +50,14 @@ const TECHNIQUE_TACTICS: Record<string, readonly string[]> = {
   T1548: ['TA0004', 'TA0005'],
   T1550: ['TA0005', 'TA0008'],
   T1555: ['TA0006'],
-  T1556: ['TA0006', 'TA0005', 'TA0112', 'TA0003'],
+  T1556: ['TA0006', 'TA0005', 'TA0003'],
   T1565: ['TA0040'],
   T1566: ['TA0001'],
   T1580: ['TA0007'],
   T1608: ['TA0042'],
   T1619: ['TA0007'],
-  T1685: ['TA0112'],
-  T1686: ['TA0112'],
+  T1685: ['TA0005'],
+  T1686: ['TA0005'],
 };
 
 /**
