@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { LOG_EXPIRY_DAYS } from '../../../infra/lib/constructs/log-storage.ts';
 import {
@@ -76,6 +77,27 @@ describe('LogAnalysisStack (cdk.json defaults, bundled)', () => {
         /from\s*["']@aws-sdk\/client-s3["'][\s\S]*class S3Client/,
         'AWS SDK left to the runtime',
       );
+    }
+  });
+
+  it('bundles that load and run under Node.js: the report function refuses an S3 event', async () => {
+    const code = resources[logicalId(synth.stack.workflow.report.fn)].Properties.Code;
+    const dir = `asset.${String(code.S3Key).replace(/\.zip$/, '')}`;
+    assert.ok(existsSync(join(synth.outdir, dir, 'index.mjs')), 'the report function’s bundle');
+    const saved = { ...process.env };
+    Object.assign(process.env, { TABLE_NAME: 'logwarden-smoke', AWS_REGION: REGION });
+    try {
+      const bundle = await import(pathToFileURL(join(synth.outdir, dir, 'index.mjs')).href);
+      await assert.rejects(
+        bundle.handler({ Records: [{ eventSource: 'aws:s3' }] }),
+        /expects a report request/,
+      );
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    }
+    for (const d of readdirSync(synth.outdir).filter((x) => existsSync(join(synth.outdir, x, 'index.mjs')))) {
+      const mod = await import(pathToFileURL(join(synth.outdir, d, 'index.mjs')).href);
+      assert.equal(typeof mod.handler, 'function', `${d} exports a handler`);
     }
   });
 

@@ -3,9 +3,10 @@
  * fixed account and region, Lambda bundling by the local esbuild (or skipped), into a temporary
  * cloud assembly directory that the caller removes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -44,7 +45,14 @@ export function synthStack(
   options: { bundle?: boolean } = {},
 ): Synthesized {
   const started = performance.now();
-  const outdir = mkdtempSync(join(tmpdir(), 'logwarden-cdk-'));
+  // Bundles keep the AWS SDK external (the Lambda runtime provides it); an assembly under the
+  // repository's node_modules lets a test import them with the SDK resolved from there.
+  const parent =
+    options.bundle === false
+      ? tmpdir()
+      : fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url));
+  mkdirSync(parent, { recursive: true });
+  const outdir = mkdtempSync(join(parent, 'logwarden-cdk-'));
   const merged: Record<string, unknown> = { ...cdkJsonContext(), ...context };
   if (options.bundle === false) merged['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context: merged });
