@@ -296,6 +296,7 @@ describe('flow aggregates', () => {
       { flows: 2, packets: 5, bytes: 300, port: 443 },
     );
     assert.equal(rows[1].port, 0, 'a reply to an ephemeral port is keyed by port 0');
+    assert.equal(rows[2].srcaddr, '*', 'a public peer with one small record in its window is folded');
     assert.equal(rows[3].action, 'NODATA');
     assert.equal(servicePort(443, 50000), 0);
     assert.equal(servicePort(50000, 443), 443);

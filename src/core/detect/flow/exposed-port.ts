@@ -1,7 +1,7 @@
 import type { Finding } from '../../finding.ts';
-import { CidrSet, classifyAddress } from '../../net.ts';
+import { CidrSet } from '../../net.ts';
 import { type FlowRecord, flowTime, isTraffic } from '../../sources/vpc-flow.ts';
-import { FlowOnlyDetector, flowEvidence, flowFinding, utcDay } from './flow-detector.ts';
+import { addressKind, FlowOnlyDetector, flowEvidence, flowFinding, utcDay } from './flow-detector.ts';
 
 export const EXPOSED_PORT_RULE = 'flow.exposed-port-accepted';
 
@@ -45,9 +45,9 @@ export class ExposedPortDetector extends FlowOnlyDetector {
     if (r.flowDirection === 'egress') return [];
     const src = r.srcaddr!;
     const dst = r.dstaddr!;
-    if (classifyAddress(src) !== 'public' || this.trusted.contains(src)) return [];
+    if (addressKind(src) !== 'public' || this.trusted.contains(src)) return [];
     // Without flow-direction, a public destination may be a host of ours dialing out (IPv6 aside).
-    if (r.flowDirection === undefined && classifyAddress(dst) === 'public' && !dst.includes(':')) return [];
+    if (r.flowDirection === undefined && addressKind(dst) === 'public' && !dst.includes(':')) return [];
     const t = flowTime(r);
     if (t === undefined) return [];
     const day = utcDay(t);

@@ -2,6 +2,7 @@ import type { ProcessedEvent } from '../../event.ts';
 import type { Finding, MitreRef, Severity } from '../../finding.ts';
 import { SEVERITY_RISK } from '../../finding.ts';
 import { stableId } from '../../hash.ts';
+import { type AddressKind, classifyAddress } from '../../net.ts';
 import type { FlowRecord } from '../../sources/vpc-flow.ts';
 import type { Detector } from '../detector.ts';
 
@@ -91,3 +92,19 @@ export function flowFinding(input: {
 
 /** UTC day number of an epoch-ms time, for once-a-day findings. */
 export const utcDay = (time: number): number => Math.floor(time / 86_400_000);
+
+const kinds = new Map<string, AddressKind>();
+
+/**
+ * `classifyAddress`, remembered: flow logs repeat the same few thousand addresses millions of
+ * times, and parsing each one again would dominate the detectors' cost. Bounded.
+ */
+export function addressKind(addr: string): AddressKind {
+  let k = kinds.get(addr);
+  if (k === undefined) {
+    k = classifyAddress(addr);
+    if (kinds.size >= 200_000) kinds.clear();
+    kinds.set(addr, k);
+  }
+  return k;
+}

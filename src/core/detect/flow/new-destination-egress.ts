@@ -1,7 +1,7 @@
 import type { Finding } from '../../finding.ts';
-import { CidrSet, classifyAddress } from '../../net.ts';
+import { CidrSet } from '../../net.ts';
 import { type FlowRecord, flowTime, isTraffic } from '../../sources/vpc-flow.ts';
-import { FlowOnlyDetector, flowEvidence, flowFinding } from './flow-detector.ts';
+import { addressKind, FlowOnlyDetector, flowEvidence, flowFinding } from './flow-detector.ts';
 
 export const NEW_DESTINATION_EGRESS_RULE = 'flow.new-destination-egress';
 
@@ -44,9 +44,12 @@ export class NewDestinationEgressDetector extends FlowOnlyDetector {
   observeFlow(r: FlowRecord): Finding[] {
     if (r.action !== 'ACCEPT' || !isTraffic(r) || r.flowDirection === 'ingress') return [];
     if (r.pktDstAwsService !== undefined) return [];
+    // A host answering on its service port (443 → an ephemeral port) is replying, not sending out.
+    if (r.srcport !== undefined && r.dstport !== undefined && r.srcport <= 1023 && r.dstport > 1023)
+      return [];
     const src = r.srcaddr!;
     const dst = r.dstaddr!;
-    if (classifyAddress(src) !== 'private' || classifyAddress(dst) !== 'public' || this.trusted.contains(dst))
+    if (addressKind(src) !== 'private' || addressKind(dst) !== 'public' || this.trusted.contains(dst))
       return [];
     const t = flowTime(r);
     if (t === undefined) return [];

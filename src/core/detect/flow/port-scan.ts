@@ -1,7 +1,6 @@
 import type { Finding, Severity } from '../../finding.ts';
-import { classifyAddress } from '../../net.ts';
 import { type FlowRecord, flowTime, isTraffic } from '../../sources/vpc-flow.ts';
-import { FlowOnlyDetector, flowEvidence, flowFinding } from './flow-detector.ts';
+import { addressKind, FlowOnlyDetector, flowEvidence, flowFinding } from './flow-detector.ts';
 
 export const PORT_SCAN_RULE = 'flow.port-scan';
 
@@ -58,7 +57,7 @@ export class PortScanDetector extends FlowOnlyDetector {
     const byHosts = scan.hosts.size >= this.options.hosts;
     if (!byPorts && !byHosts) return [];
     scan.fired = true;
-    const internal = classifyAddress(src) === 'private';
+    const internal = addressKind(src) === 'private';
     const severity: Severity = internal ? 'HIGH' : scan.accepted > 0 ? 'MEDIUM' : 'LOW';
     const what = byPorts ? `${scan.ports.size} distinct ports` : `${scan.hosts.size} distinct hosts`;
     const minutes = this.options.windowMinutes;
