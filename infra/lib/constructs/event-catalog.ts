@@ -25,6 +25,11 @@ const EVENT_COLUMNS: CfnTable.ColumnProperty[] = [
   { name: 'errorcode', type: 'string' },
   { name: 'errormessage', type: 'string' },
   { name: 'readonly', type: 'boolean' },
+  {
+    name: 'geo',
+    type: 'struct<kind:string,country:string,city:string,lat:double,lon:double,asn:bigint,org:string>',
+    comment: 'address kind, GeoIP and ASN of sourceIp',
+  },
   { name: 'anomalyflags', type: 'array<string>' },
   { name: 'riskscore', type: 'double' },
 ];
