@@ -42,6 +42,7 @@ export class RuleEngine implements Detector {
   private readonly anywhere: Rule[] = [];
   private readonly ctx: RuleContext;
   private readonly remembered = new Set<string>();
+  private readonly candidateCache = new Map<string, Rule[]>();
   private readonly errors: RuleError[] = [];
   private readonly errorsByRule = new Map<string, number>();
   private errorCount = 0;
@@ -80,8 +81,19 @@ export class RuleEngine implements Detector {
     }
   }
 
-  /** The rules that may apply to an event (by its source, eventSource and eventName). */
+  /** The rules that may apply to an event (by its source, eventSource and eventName); cached per kind of call. */
   candidates(event: ProcessedEvent): Rule[] {
+    const key = `${event.source}\u0000${event.service}\u0000${event.action}`;
+    let found = this.candidateCache.get(key);
+    if (!found) {
+      found = this.lookup(event);
+      if (this.candidateCache.size >= 20_000) this.candidateCache.clear();
+      this.candidateCache.set(key, found);
+    }
+    return found;
+  }
+
+  private lookup(event: ProcessedEvent): Rule[] {
     const name = canonicalAction(event.action);
     const out: Rule[] = [];
     const push = (rules: readonly Rule[] | undefined) => {

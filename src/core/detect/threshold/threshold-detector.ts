@@ -32,6 +32,7 @@ export class ThresholdDetector implements Detector {
   readonly id = 'threshold-rules';
   private readonly state = new Map<string, Map<string, Group>>();
   private readonly byKey = new Map<string, ThresholdRule[]>();
+  private readonly candidateCache = new Map<string, ThresholdRule[]>();
   private readonly errors: RuleError[] = [];
   private readonly errorsByRule = new Map<string, number>();
   private errorCount = 0;
@@ -55,8 +56,19 @@ export class ThresholdDetector implements Detector {
     }
   }
 
-  /** Threshold rules that may apply to an event. */
+  /** Threshold rules that may apply to an event; cached per kind of call. */
   candidates(event: ProcessedEvent): ThresholdRule[] {
+    const key = `${event.source}\u0000${event.service}\u0000${event.action}`;
+    let found = this.candidateCache.get(key);
+    if (!found) {
+      found = this.lookup(event);
+      if (this.candidateCache.size >= 20_000) this.candidateCache.clear();
+      this.candidateCache.set(key, found);
+    }
+    return found;
+  }
+
+  private lookup(event: ProcessedEvent): ThresholdRule[] {
     const name = canonicalAction(event.action);
     const out: ThresholdRule[] = [];
     for (const key of [
