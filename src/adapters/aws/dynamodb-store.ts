@@ -3,7 +3,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   paginateQuery,
   type QueryCommandInput,
   UpdateCommand,
@@ -120,6 +119,8 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
   private pending = new Map<string, PendingFile>();
   /** Serialized state as last read or written, so unchanged state is not written again. */
   private readonly stateSeen = new Map<string, string>();
+  /** Changed state, written with the next flush (one batch instead of a PutItem per detector). */
+  private pendingState = new Map<string, string>();
 
   constructor(
     client: DynamoDBClient,
@@ -170,7 +171,10 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
    * summary items, so totals never double.
    */
   async flush(): Promise<StoredCounts> {
-    if (this.pending.size === 0) return { eventsStored: 0, findingsStored: 0 };
+    if (this.pending.size === 0) {
+      await this.writeState([]);
+      return { eventsStored: 0, findingsStored: 0 };
+    }
     const files = [...this.pending.values()];
     const expires = this.expiry.bind(this);
     const requests: { PutRequest: { Item: Record<string, unknown> } }[] = [];
@@ -254,7 +258,7 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
         },
       };
     });
-    await batchWrite(this.doc, this.table, markerRequests, this.writeStats, this.retry);
+    await this.writeState(markerRequests);
     this.pending = new Map();
     return { eventsStored, findingsStored: candidates.size };
   }
@@ -338,6 +342,8 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
   }
 
   async loadState(key: string): Promise<unknown | undefined> {
+    const pending = this.pendingState.get(key);
+    if (pending !== undefined) return JSON.parse(pending);
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.table,
@@ -351,20 +357,35 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
     return JSON.parse(json);
   }
 
-  /** Writes state only when it changed since it was read or last written (most files change nothing). */
+  /**
+   * Keeps state that changed since it was read or last written (most files change nothing); it is
+   * written with the next `flush` or `close`, in one batch with the file records.
+   */
   async saveState(key: string, value: unknown): Promise<void> {
     const json = JSON.stringify(value);
-    if (this.stateSeen.get(key) === json) return;
-    const body = json.length > INLINE_JSON_CHARS ? { gz: gzipSync(json) } : { json };
-    const out = await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: `STATE#${key}`, sk: 'STATE', ...body },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    this.count(out.ConsumedCapacity?.CapacityUnits);
-    this.stateSeen.set(key, json);
+    if (this.stateSeen.get(key) === json) {
+      this.pendingState.delete(key);
+      return;
+    }
+    this.pendingState.set(key, json);
+  }
+
+  /** Writes `requests` (file records) together with the pending state items. */
+  private async writeState(requests: { PutRequest: { Item: Record<string, unknown> } }[]): Promise<void> {
+    const state = this.pendingState;
+    this.pendingState = new Map();
+    for (const [key, json] of state) {
+      const body = json.length > INLINE_JSON_CHARS ? { gz: gzipSync(json) } : { json };
+      requests.push({ PutRequest: { Item: { pk: `STATE#${key}`, sk: 'STATE', ...body } } });
+    }
+    if (requests.length === 0) return;
+    try {
+      await batchWrite(this.doc, this.table, requests, this.writeStats, this.retry);
+    } catch (err) {
+      for (const [key, json] of state) if (!this.pendingState.has(key)) this.pendingState.set(key, json);
+      throw err;
+    }
+    for (const [key, json] of state) this.stateSeen.set(key, json);
   }
 
   async loadProfiles(keys: readonly string[]): Promise<PrincipalProfile[]> {
