@@ -77,7 +77,8 @@ export class FlagEvaluator {
   private isUnusualLocation(event: NormalizedEvent): boolean {
     // AWS services acting for a principal (invokedBy, service hostnames, "AWS Internal") are not a place.
     if (event.principal.type === 'AWSService') return false;
-    const kind = classifyAddress(event.sourceIp);
+    // The engine's enrichment step has classified the address already (and caches it per address).
+    const kind = event.geo?.kind ?? classifyAddress(event.sourceIp);
     if (kind !== 'public') return false;
     return !this.trusted.contains(event.sourceIp);
   }

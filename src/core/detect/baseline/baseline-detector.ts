@@ -72,6 +72,7 @@ export class BaselineDetector implements Detector {
   /** Principals seen in this run → warm after their latest call. */
   private readonly seen = new Map<string, boolean>();
   private memo?: { event: NormalizedEvent; features: EventFeatures };
+  private readonly families = new Map<string, string>();
 
   constructor(
     config: Partial<BaselineConfig> = {},
@@ -109,7 +110,7 @@ export class BaselineDetector implements Detector {
    */
   refineFlags(event: NormalizedEvent, flags: AnomalyFlag[]): AnomalyFlag[] {
     const id = profileIdentity(event.principal);
-    const profile = id && this.cache.get(id.key);
+    const profile = id && this.cache.peek(id.key);
     if (!profile || !isWarm(profile, this.config)) return flags;
     const unusual = this.isUnusualHour(profile, this.features(event).hourOfWeek);
     const has = flags.includes('UNUSUAL_TIME');
@@ -122,7 +123,7 @@ export class BaselineDetector implements Detector {
     const id = profileIdentity(event.principal);
     if (!id) return [];
     const f = this.features(event);
-    let profile = this.cache.get(id.key);
+    let profile = this.cache.peek(id.key);
     let findings: Finding[] = [];
     if (!profile) {
       profile = createProfile(id, f.time);
@@ -141,7 +142,7 @@ export class BaselineDetector implements Detector {
     const id = profileIdentity(event.principal);
     if (!id) return;
     const f = this.features(event);
-    let profile = this.cache.get(id.key);
+    let profile = this.cache.peek(id.key);
     if (!profile) {
       profile = createProfile(id, f.time);
       this.cache.put(profile);
@@ -184,7 +185,7 @@ export class BaselineDetector implements Detector {
       service: event.service,
       actionClass: cls,
       region: event.region,
-      uaFamily: uaFamily(event.userAgent),
+      uaFamily: this.family(event.userAgent),
     };
     const geo = event.geo;
     if (geo?.country) f.country = geo.country;
@@ -206,6 +207,17 @@ export class BaselineDetector implements Detector {
     if (key?.startsWith('AKIA')) f.accessKey = key;
     this.memo = { event, features: f };
     return f;
+  }
+
+  /** uaFamily, memoised: a trail has few distinct agents and the classifier tries many patterns. */
+  private family(userAgent: string): string {
+    let family = this.families.get(userAgent);
+    if (family === undefined) {
+      family = uaFamily(userAgent);
+      if (this.families.size >= 10_000) this.families.clear();
+      this.families.set(userAgent, family);
+    }
+    return family;
   }
 
   private isUnusualHour(profile: PrincipalProfile, hourOfWeek: number): boolean {

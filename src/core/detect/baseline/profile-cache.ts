@@ -29,6 +29,11 @@ export class ProfileCache {
     return p;
   }
 
+  /** The cached profile without marking it used: the per-event path (`load` marks a file's principals once). */
+  peek(key: string): PrincipalProfile | undefined {
+    return this.profiles.get(key);
+  }
+
   /** Adds or replaces a profile and marks it changed. */
   put(profile: PrincipalProfile): void {
     this.profiles.delete(profile.key);

@@ -1,6 +1,5 @@
 import type { ActionClass } from './action-class.ts';
 import type { BaselineConfig } from './baseline-config.ts';
-import { utcDay } from './hour-of-week.ts';
 import type { ProfileIdentity } from './profile-key.ts';
 
 const DAY = 86_400_000;
@@ -177,7 +176,8 @@ function addDaily(profile: PrincipalProfile, f: EventFeatures, historyDays: numb
 function touch(values: Record<string, DimEntry>, value: string, f: EventFeatures, max: number): void {
   const entry = values[value];
   if (entry) {
-    if (utcDay(entry[3]) < f.day) entry[0]++;
+    // Last seen before today's midnight: a new active day for this value.
+    if (entry[3] < f.day * DAY) entry[0]++;
     entry[1]++;
     if (f.time < entry[2]) entry[2] = f.time;
     if (f.time > entry[3]) entry[3] = f.time;
