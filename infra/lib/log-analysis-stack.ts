@@ -184,7 +184,7 @@ export class LogAnalysisStack extends Stack {
     };
     const tableArns = [table.tableArn];
     const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-    const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+    const WRITE = ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
     const publish = (fn: HandlerFunction) => {
       allow(fn, ['sns:Publish'], [topic.topicArn]);
       allow(fn, ['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
@@ -197,7 +197,6 @@ export class LogAnalysisStack extends Stack {
     }
     const { report, insights, notify } = this.workflow;
     allow(report, READ, tableArns);
-    allowPrefix(report, ['s3:PutObject', 's3:GetObject'], 'reports/');
     const bedrock = bedrockInvokeStatement(this, s.modelId);
     insights.role.addToPolicy(bedrock);
     for (const arn of bedrock.resources.filter((r) => r.includes('*'))) {
@@ -207,9 +206,7 @@ export class LogAnalysisStack extends Stack {
           'A cross-region inference profile routes to this one model in regions AWS chooses; only the region is a wildcard.',
       });
     }
-    allowPrefix(insights, ['s3:GetObject'], 'reports/');
     allow(notify, [...READ, ...WRITE], tableArns); // the notification ledger: each finding is sent once
-    allowPrefix(notify, ['s3:GetObject'], 'reports/');
     publish(notify);
     allow(notify, ['secretsmanager:GetSecretValue'], [this.alerting.slackWebhook.secretArn]);
     if (this.alerting.sesIdentityArn) allow(notify, ['ses:SendEmail'], [this.alerting.sesIdentityArn]);
