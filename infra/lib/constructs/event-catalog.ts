@@ -52,7 +52,8 @@ export class EventCatalog extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const bucket = props.dataBucket.bucketName;
-    this.databaseName = 'logwarden';
+    // One database per stack (Glue names: lowercase letters, digits, underscores); `logwarden` by default.
+    this.databaseName = stack.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
     const database = new CfnDatabase(this, 'Database', {
       catalogId: stack.account,

@@ -145,7 +145,8 @@ export class ReportWorkflow extends Construct {
     const logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-report`,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // A named group left behind would block the next deployment of a stack with the same name.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
