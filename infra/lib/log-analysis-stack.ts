@@ -54,8 +54,17 @@ export class LogAnalysisStack extends Stack {
     if (s.logwardenConfig) parseConfig(s.logwardenConfig, 'CDK context logwardenConfig'); // fail at synth, not at 3 a.m.
 
     const prefixes = s.trailPrefixes ?? [`AWSLogs/${this.account}/CloudTrail/`];
+    // Accounts whose own trails may write here. Organization trails (AWSLogs/o-…/) are written by
+    // the management account's trail, which this stack cannot name: their bucket statement is the user's.
     const trailAccounts = s.trailPrefixes
-      ? [...new Set(s.trailPrefixes.map((p) => /(\d{12})\/CloudTrail\/$/.exec(p)![1]))]
+      ? [
+          ...new Set(
+            s.trailPrefixes.flatMap((p) => {
+              const account = /^AWSLogs\/(\d{12})\/CloudTrail\/$/.exec(p);
+              return account ? [account[1]] : [];
+            }),
+          ),
+        ]
       : [this.account];
     const logRetention = s.logRetentionDays as RetentionDays;
 

@@ -127,6 +127,7 @@ export class LogStorage extends Construct {
    * (aws:SourceAccount guards against other accounts' trails using this bucket).
    */
   private allowCloudTrail(bucket: Bucket, accounts: string[]): void {
+    if (accounts.length === 0) return;
     const cloudtrail = new ServicePrincipal('cloudtrail.amazonaws.com');
     const sourceAccount = accounts.length === 1 ? accounts[0] : accounts;
     bucket.addToResourcePolicy(

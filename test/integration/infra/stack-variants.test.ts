@@ -199,6 +199,32 @@ describe('stack on an existing organization bucket', () => {
   });
 });
 
+describe('stack whose new bucket receives other accounts’ trails', () => {
+  it('admits each listed account’s own trail, and leaves organization trails to the user', () => {
+    const synth = synthStack(
+      { trailPrefixes: 'AWSLogs/111111111111/CloudTrail/,AWSLogs/o-abc123def4/222222222222/CloudTrail/' },
+      { bundle: false },
+    );
+    try {
+      const bucketId = synth.stack.getLogicalId(synth.stack.storage.logBucket.node.defaultChild as never);
+      const policy = Object.values(resourcesOf(synth)).find(
+        (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId,
+      )!;
+      const write = policy.Properties.PolicyDocument.Statement.find(
+        (x: { Sid?: string }) => x.Sid === 'CloudTrailWrite',
+      );
+      assert.equal(write.Condition.StringEquals['aws:SourceAccount'], '111111111111');
+      assert.deepEqual(write.Resource['Fn::Join'][1].slice(-1), ['/AWSLogs/111111111111/*']);
+      const [notifications] = Object.values(resourcesOf(synth)).filter(
+        (r) => r.Type === 'Custom::S3BucketNotifications',
+      );
+      assert.equal(notifications.Properties.NotificationConfiguration.QueueConfigurations.length, 2);
+    } finally {
+      synth.dispose();
+    }
+  });
+});
+
 describe('deployment settings', () => {
   const settings = (ctx: Record<string, unknown>) => readSettings((k) => ctx[k]);
 
