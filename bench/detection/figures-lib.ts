@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadVendoredSigmaRules } from '../../src/adapters/local/sigma-loader.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import { defaultDetectors } from '../../src/core/detect/default-detectors.ts';
 import { RuleEngine } from '../../src/core/detect/engine.ts';
@@ -243,10 +244,10 @@ export interface NoiseRow {
   share: number;
 }
 
-/** How often each rule fires on the real Invictus sample (all files, in order, one engine). */
+/** How often each rule (built-in and the vendored Sigma rules) fires on the real Invictus sample. */
 export function invictusNoise(): { totalEvents: number; rows: NoiseRow[] } {
   const config = defaultConfig();
-  const engine = new Engine(config, defaultDetectors(config));
+  const engine = new Engine(config, defaultDetectors(config, loadVendoredSigmaRules().rules));
   const files = readdirSync(INVICTUS_DIR, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.json'))
