@@ -87,7 +87,9 @@ export function renderTerminalSummary(
     // Grouped by rule: 400 findings read as 40 behaviours, most severe first.
     const groups = groupByRule(findings);
     const max = options.maxFindings ?? 20;
-    h(`Findings (${findings.length} from ${groups.length} rules, most severe first)`);
+    const total = Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0);
+    const sample = findings.length < total ? `; rules of the ${fmt(findings.length)} most severe` : '';
+    h(`Findings (${fmt(Math.max(total, findings.length))} from ${groups.length} rules${sample}, most severe first)`);
     for (const g of groups.slice(0, max)) {
       const who = g.principals.size === 1 ? [...g.principals][0] : `${g.principals.size} principals`;
       const title =

@@ -87,11 +87,15 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   /**
    * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
-   * bounded (`memoryLimit`, default 256MB) so a large run spills to disk instead of growing.
+   * bounded (`memoryLimit`, default 512MB) so a large run spills to disk instead of growing.
    */
   static async open(path: string, options: { timeZone?: string; memoryLimit?: string } = {}): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path, { memory_limit: options.memoryLimit ?? '256MB' });
+    const instance = await DuckDBInstance.create(path, {
+      memory_limit: options.memoryLimit ?? '512MB',
+      // Inserts need not keep row order: lets DuckDB stream them within the memory limit.
+      preserve_insertion_order: 'false',
+    });
     const conn = await instance.connect();
     await conn.run(SCHEMA);
     await conn.run(FLOW_SCHEMA);
@@ -307,6 +311,14 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     for (const r of await rows(`SELECT severity, count(*) AS n FROM findings f ${fWhere} GROUP BY severity`)) {
       findingsBySeverity[r.severity as Severity] = Number(r.n);
     }
+    // Each finding counts once per ATT&CK tactic it maps to.
+    const findingsByTactic: Record<string, number> = {};
+    for (const r of await rows(`
+      SELECT tactic, count(*) AS n FROM (
+        SELECT DISTINCT f.id, unnest(json_extract_string(f.body, '$.mitre[*].tactic')) AS tactic FROM findings f ${fWhere})
+      GROUP BY tactic ORDER BY n DESC, tactic`)) {
+      findingsByTactic[String(r.tactic)] = Number(r.n);
+    }
     const total = Number(totals.total);
     return {
       totalEvents: total,
@@ -324,6 +336,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       topErrors: await ranked('error_code', 'error_code IS NOT NULL'),
       hourly,
       findingsBySeverity,
+      findingsByTactic,
       riskyPrincipals: (
         await rows(`
           SELECT principal_name AS name, count(*) AS events, count(*) FILTER (WHERE len(flags) > 0) AS flagged,

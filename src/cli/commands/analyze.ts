@@ -26,7 +26,11 @@ interface AnalyzeOptions {
   failOn?: string;
   verbose?: boolean;
   progress: boolean;
+  maxFindings: string;
 }
+
+/** How many findings the terminal summary groups (most severe first). */
+const TERMINAL_FINDINGS = 5000;
 
 export function registerAnalyze(program: Command): void {
   program
@@ -44,6 +48,7 @@ export function registerAnalyze(program: Command): void {
     )
     .option('-v, --verbose', 'list every file with the reader that read it')
     .option('--no-progress', 'no progress bar even on a terminal')
+    .option('--max-findings <n>', 'findings listed in --format json, most severe first (0 = all)', '1000')
     .action(async (input: string, options: AnalyzeOptions) => {
       process.exitCode = await analyze(input, options);
     });
@@ -94,12 +99,17 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
       top: 10,
       highRiskThreshold: config.highRiskThreshold,
     });
-    const findings = await store.findings({ fileIds: run.fileIds });
-    summary.findingsByTactic = countFindingsByTactic(findings);
+    // Most severe first, bounded: a run over an attack-heavy corpus can hold 100,000s of findings;
+    // `logwarden findings` lists them all.
+    const shown = options.format === 'json' ? Number(options.maxFindings) : TERMINAL_FINDINGS;
+    const findings = await store.findings({ fileIds: run.fileIds, limit: shown > 0 ? shown : undefined });
+    const findingsTotal = Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0);
+    summary.findingsByTactic ??= countFindingsByTactic(findings);
     const detection = collectDiagnostics(engine.detectors);
     if (options.format === 'json') {
       const doc = {
         ...analyzeJson(input, run, summary, findings),
+        findingsTotal,
         detection: detectionJson(detection),
         baseline: await baselineCounts(),
       };
@@ -113,7 +123,8 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
       if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));
     }
     if (run.inputErrors.length > 0) return EXIT.inputErrors;
-    if (failOn && findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
+    const severities = Object.entries(summary.findingsBySeverity) as [Severity, number][];
+    if (failOn && severities.some(([severity, n]) => n > 0 && atLeast(severity, failOn))) return EXIT.findings;
     return EXIT.ok;
   } finally {
     await store.close();
