@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +36,7 @@ import {
   type FileRollup,
   mergeBucket,
   rollupEvents,
+  rollupFlows,
   summaryFromBuckets,
   utcDay,
 } from './event-rollup.ts';
@@ -91,13 +92,15 @@ interface FileMarker {
  *
  * Differences a reader should know: summaries have 15-minute resolution (a window not aligned to
  * 15 minutes is widened to whole buckets; findings stay exact), events are de-duplicated by id within a file (not across files), and
- * at most 1,000 input errors per file are kept for re-runs.
+ * at most 1,000 input errors per file are kept for re-runs. Flow aggregates are not stored row by
+ * row: each bucket keeps their totals and the maps the flow top lists rank (bytes per talker pair,
+ * rejects per source, records per port), which gives the same `sources` figures as the rows.
  *
  * Item layout of the single table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
  *
  * | item          | pk                   | sk                  | holds |
  * |---------------|----------------------|---------------------|-------|
- * | file summary  | `SUM#<UTC day>`      | `<fileId>#<part>`   | the file's events counted per 15-minute bucket (gzip JSON) |
+ * | file summary  | `SUM#<UTC day>`      | `<fileId>#<part>`   | the file's events and flow aggregates counted per 15-minute bucket (gzip JSON) |
  * | finding       | `FND#<UTC day>`      | `<finding id>`      | the finding, with its severity, risk, time and principal as attributes |
  * | ingested file | `FILE#<fileId>`      | `FILE`              | uri, size, counts, input errors, which days it wrote; written last |
  * | catalog       | `CATALOG`            | `<year>`            | string set of the days that hold data (for queries without a time range) |
@@ -154,6 +157,8 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
     if (await this.isIngested(batch.file.id)) return { eventsStored: 0, findingsStored: 0 };
     await this.options.archive?.write(batch.file, batch.events);
     const { rollup, events } = rollupEvents(batch.events);
+    // Flow aggregates are rolled up into the same per-file summary items: no extra items to write.
+    if (batch.flowAggregates?.length) rollupFlows(rollup, batch.flowAggregates);
     this.pending.set(batch.file.id, {
       file: batch.file,
       errors: batch.errors,
@@ -483,6 +488,7 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
     )) as unknown as FileMarker[];
   }
 
+  /** Every item of a partition, page by page (through `doc.send`, so a wrapped sender sees queries too). */
   private async *queryPartition(pk: string): AsyncIterable<Record<string, unknown>> {
     const input: QueryCommandInput = {
       TableName: this.table,
@@ -490,9 +496,12 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
       ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: this.consistent,
     };
-    for await (const page of paginateQuery({ client: this.doc as DynamoDBDocumentClient }, input)) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
       for (const item of page.Items ?? []) yield item;
-    }
+      start = page.LastEvaluatedKey;
+    } while (start);
   }
 
   /** Days holding data, from the catalog: the partitions a query without file ids reads. */

@@ -1,6 +1,16 @@
 import type { AnomalyFlag, ProcessedEvent } from '../../core/event.ts';
 import type { Severity } from '../../core/finding.ts';
 import { type RiskyPrincipal, type Summary, summarizeAnomalies, topN } from '../../core/report/summary.ts';
+import type { FlowAggregate } from '../../core/sources/flow-aggregate.ts';
+import {
+  countFlowAggregate,
+  countSourceEvent,
+  type FlowCounts,
+  mergeFlow,
+  mergeSources,
+  type SourceCounts,
+  sourceSections,
+} from './source-rollup.ts';
 
 /** Width of a rollup bucket. Every time-zone offset is a multiple of it, so hours of day stay exact. */
 export const BUCKET_MS = 15 * 60_000;
@@ -16,10 +26,13 @@ export interface PrincipalCounts {
   r: Record<string, number>;
 }
 
-/** Everything a summary needs about the events of one 15-minute bucket. */
+/**
+ * Everything a summary needs about the events and flow aggregates of one 15-minute bucket. A
+ * bucket may hold flow aggregates only (`n` 0; `first`/`last` then mean nothing).
+ */
 export interface BucketCounts {
   n: number;
-  /** Epoch ms of the first and last event. */
+  /** Epoch ms of the first and last event (when `n` > 0). */
   first: number;
   last: number;
   /** Events per risk score (the threshold for "high risk" is chosen at query time). */
@@ -35,6 +48,10 @@ export interface BucketCounts {
   error: Record<string, number>;
   flag: Record<string, number>;
   source: Record<string, number>;
+  /** Per source type, for the summary's sections (absent in items written before sections existed). */
+  src?: Record<string, SourceCounts>;
+  /** Flow log aggregates whose 5-minute window starts in the bucket. */
+  flow?: FlowCounts;
 }
 
 /** One file's events, counted per UTC day and bucket: `{ "2023-07-10": { "1882112": counts } }`. */
@@ -106,15 +123,36 @@ export function rollupEvents(events: readonly ProcessedEvent[]): { rollup: FileR
     add(b.action, e.action);
     for (const f of e.anomalyFlags) add(b.flag, f);
     add(b.source, e.source);
+    b.src ??= {};
+    countSourceEvent(b.src, e.source, e.time, e.service, hasError ? (e.errorCode as string) : undefined);
   }
   return { rollup, events: seen.size };
 }
 
+/**
+ * Adds a file's flow aggregates to its rollup, in the bucket and UTC day of their window start
+ * (windows are 5 minutes, so a window never straddles a bucket or a day).
+ */
+export function rollupFlows(rollup: FileRollup, aggregates: readonly FlowAggregate[]): void {
+  for (const a of aggregates) {
+    const day = utcDay(a.time);
+    const bucket = Math.floor(a.time / BUCKET_MS);
+    rollup[day] ??= {};
+    const buckets = rollup[day];
+    buckets[bucket] ??= emptyBucket();
+    const b = buckets[bucket];
+    b.flow = countFlowAggregate(b.flow, a);
+  }
+}
+
 /** Adds `from` into `into` (both buckets of the same period). */
 export function mergeBucket(into: BucketCounts, from: BucketCounts): void {
+  // A bucket without events has no first/last (stored JSON turns its ±Infinity into null).
+  if (from.n > 0) {
+    into.first = into.n > 0 ? Math.min(into.first, from.first) : from.first;
+    into.last = into.n > 0 ? Math.max(into.last, from.last) : from.last;
+  }
   into.n += from.n;
-  into.first = Math.min(into.first, from.first);
-  into.last = Math.max(into.last, from.last);
   into.err += from.err;
   for (const key of ['risk', 'pid', 'service', 'action', 'error', 'flag', 'source'] as const) {
     for (const [k, v] of Object.entries(from[key])) add(into[key], k, v);
@@ -126,6 +164,11 @@ export function mergeBucket(into: BucketCounts, from: BucketCounts): void {
     u.fl += c.fl;
     for (const [k, v] of Object.entries(c.r)) add(u.r, k, v);
   }
+  if (from.src) {
+    into.src ??= {};
+    mergeSources(into.src, from.src);
+  }
+  if (from.flow) into.flow = mergeFlow(into.flow, from.flow);
 }
 
 /** Options a summary is built with (the same ones `EventStore.summarize` takes). */
@@ -172,6 +215,7 @@ export function summaryFromBuckets(
     findingsBySeverity: options.findingsBySeverity,
     riskyPrincipals: riskyPrincipals(all.user, options.highRiskThreshold, options.top),
     topSources: ranked(Object.entries(all.source), options.top),
+    sources: sourceSections(all.src ?? {}, all.flow, options.top),
   };
 }
 

@@ -1,6 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceType } from '../../core/event.ts';
-import type { FlowSourceSummary, SourceSummary } from '../../core/report/source-summary.ts';
+import {
+  type FlowSourceSummary,
+  flowPortName,
+  type SourceSummary,
+  sortSourceSections,
+} from '../../core/report/source-summary.ts';
 import type { Ranked } from '../../core/report/summary.ts';
 import type { FlowAggregate } from '../../core/sources/flow-aggregate.ts';
 
@@ -38,15 +43,6 @@ export async function insertFlowAggregates(
   }
   appender.closeSync();
 }
-
-const PROTOCOLS: Record<number, string> = {
-  1: 'icmp',
-  6: 'tcp',
-  17: 'udp',
-  47: 'gre',
-  50: 'esp',
-  58: 'icmpv6',
-};
 
 /**
  * The per-source sections of a summary: events per source with their top services and errors,
@@ -98,7 +94,7 @@ export async function summarizeSources(
   }
   const flow = await summarizeFlows(rows, where, and, n);
   if (flow) sections.set('vpc-flow', flow);
-  return [...sections.values()].sort((a, b) => b.records - a.records || a.source.localeCompare(b.source));
+  return sortSourceSections([...sections.values()]);
 }
 
 async function summarizeFlows(
@@ -129,11 +125,8 @@ async function summarizeFlows(
   );
   const topPorts = (
     await rows(`SELECT port, protocol, sum(flows) AS c FROM flow_aggregates ${and("port > 0 AND srcaddr <> ''")}
-                GROUP BY 1, 2 ORDER BY c DESC, port LIMIT ${top}`)
-  ).map((r) => ({
-    name: `${Number(r.port)}/${PROTOCOLS[Number(r.protocol)] ?? Number(r.protocol)}`,
-    count: Number(r.c),
-  }));
+                GROUP BY 1, 2 ORDER BY c DESC, port, protocol LIMIT ${top}`)
+  ).map((r) => ({ name: flowPortName(Number(r.port), Number(r.protocol)), count: Number(r.c) }));
   const flow: FlowSourceSummary = {
     accepted: Number(t.accepted),
     rejected: Number(t.rejected),

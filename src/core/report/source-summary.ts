@@ -36,3 +36,22 @@ export interface FlowSourceSummary {
   /** `port/protocol` by flow records. */
   topPorts: Ranked[];
 }
+
+const PROTOCOLS: Record<number, string> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  47: 'gre',
+  50: 'esp',
+  58: 'icmpv6',
+};
+
+/** How `FlowSourceSummary.topPorts` names a service port: `443/tcp`, or the IANA number if unnamed. */
+export function flowPortName(port: number, protocol: number): string {
+  return `${port}/${PROTOCOLS[protocol] ?? protocol}`;
+}
+
+/** The order of summary sections in every store: most records first, then source name. */
+export function sortSourceSections(sections: SourceSummary[]): SourceSummary[] {
+  return sections.sort((a, b) => b.records - a.records || a.source.localeCompare(b.source));
+}
