@@ -163,6 +163,8 @@ export interface RunResult {
 export interface RunPorts {
   store: EventStore;
   progress?: ProgressListener;
+  /** Keep this run's new findings in `RunResult.findings` (default true; a large local run reads them from the store instead). */
+  keepFindings?: boolean;
   /** Epoch ms for `ingestedAt`; the only clock the pipeline reads. */
   now: () => number;
   /** Per-file hook for the verbose listing: which reader read a file. */
@@ -222,8 +224,6 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
     // Per-principal profiles for this file's events come from the store before processing.
     await engine.prepare(parsed.events, ports.store);
-    // Per-principal profiles for this file's events come from the store before processing.
-    await engine.prepare(parsed.events, ports.store);
     const { events, findings } = engine.process(parsed.events, flows);
     result.eventsRead += events.length;
     result.flowRecordsRead += flows.length;
@@ -243,7 +243,7 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     });
     result.eventsStored += stored.eventsStored;
     result.findingsStored += stored.findingsStored;
-    for (const f of findings) result.findings.push(f);
+    if (ports.keepFindings !== false) for (const f of findings) result.findings.push(f);
     for (const e of parsed.errors) result.inputErrors.push(e);
     done();
   }

@@ -84,6 +84,7 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         store,
         progress,
         now: Date.now,
+        keepFindings: false,
         onFile: options.verbose
           ? (uri, p) =>
               process.stderr.write(
