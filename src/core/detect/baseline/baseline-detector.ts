@@ -73,6 +73,7 @@ export class BaselineDetector implements Detector {
   private readonly seen = new Map<string, boolean>();
   private memo?: { event: NormalizedEvent; features: EventFeatures };
   private readonly families = new Map<string, string>();
+  private readonly asnLabels = new Map<number, string>();
 
   constructor(
     config: Partial<BaselineConfig> = {},
@@ -130,10 +131,10 @@ export class BaselineDetector implements Detector {
       this.cache.put(profile);
     } else {
       findings = this.check(profile, f, event);
-      this.cache.markDirty(profile.key);
+      this.cache.markDirty(profile);
     }
     learn(profile, f, this.config);
-    this.seen.set(profile.key, isWarm(profile, this.config));
+    this.noteWarmth(profile);
     return findings;
   }
 
@@ -146,9 +147,15 @@ export class BaselineDetector implements Detector {
     if (!profile) {
       profile = createProfile(id, f.time);
       this.cache.put(profile);
-    } else this.cache.markDirty(profile.key);
+    } else this.cache.markDirty(profile);
     learn(profile, f, this.config);
-    this.seen.set(profile.key, isWarm(profile, this.config));
+    this.noteWarmth(profile);
+  }
+
+  /** Records a principal as seen, warm or not; the Map is written only when that changes. */
+  private noteWarmth(profile: PrincipalProfile): void {
+    const warm = isWarm(profile, this.config);
+    if (this.seen.get(profile.key) !== warm) this.seen.set(profile.key, warm);
   }
 
   /** Principals seen since this detector was made, and how many are still warming up. */
@@ -189,7 +196,7 @@ export class BaselineDetector implements Detector {
     };
     const geo = event.geo;
     if (geo?.country) f.country = geo.country;
-    if (geo?.asn) f.asn = `AS${geo.asn}`;
+    if (geo?.asn) f.asn = this.asnLabel(geo.asn);
     if (geo?.kind === 'public' && geo.lat !== undefined && geo.lon !== undefined) {
       f.geo = {
         lat: geo.lat,
@@ -207,6 +214,17 @@ export class BaselineDetector implements Detector {
     if (key?.startsWith('AKIA')) f.accessKey = key;
     this.memo = { event, features: f };
     return f;
+  }
+
+  /** `AS16509`, memoised: one string per network rather than one per event. */
+  private asnLabel(asn: number): string {
+    let label = this.asnLabels.get(asn);
+    if (label === undefined) {
+      label = `AS${asn}`;
+      if (this.asnLabels.size >= 50_000) this.asnLabels.clear();
+      this.asnLabels.set(asn, label);
+    }
+    return label;
   }
 
   /** uaFamily, memoised: a trail has few distinct agents and the classifier tries many patterns. */
@@ -229,7 +247,8 @@ export class BaselineDetector implements Detector {
     const out: Finding[] = [];
     const cfg = this.config;
     const who = p.name;
-    const call = `${shortService(event.service)}:${event.action}`;
+    // Built only when a finding needs them: this runs for every event.
+    const call = () => `${shortService(event.service)}:${event.action}`;
 
     // Dormancy and travel compare with the last call, not with learned habits: no warm-up needed.
     const idle = f.time - p.lastSeen;
@@ -242,7 +261,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.dormantPrincipal,
           severity,
           event,
-          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${call} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${plural(p.activeDays, 'day')} since ${dayLabel(utcDay(p.firstSeen))}.`,
+          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${call()} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${plural(p.activeDays, 'day')} since ${dayLabel(utcDay(p.firstSeen))}.`,
           { lastSeen: iso(p.lastSeen), idleDays: daysBetween(p.lastSeen, f.time), activeDays: p.activeDays },
         ),
       );
@@ -255,7 +274,7 @@ export class BaselineDetector implements Detector {
             BASELINE_RULES.dormantAccessKey,
             'MEDIUM',
             event,
-            `Access key ${f.accessKey} of ${who} was last used on ${dayLabel(utcDay(last))}, ${daysBetween(last, f.time)} days before this call (${call} from ${where(event)}); keys unused for ${cfg.dormantDays} days or more count as dormant, though ${who} itself stayed active.`,
+            `Access key ${f.accessKey} of ${who} was last used on ${dayLabel(utcDay(last))}, ${daysBetween(last, f.time)} days before this call (${call()} from ${where(event)}); keys unused for ${cfg.dormantDays} days or more count as dormant, though ${who} itself stayed active.`,
             { accessKeyId: f.accessKey, keyLastUsed: iso(last), idleDays: daysBetween(last, f.time) },
           ),
         );
@@ -290,7 +309,7 @@ export class BaselineDetector implements Detector {
 
     if (!isWarm(p, cfg)) return out;
 
-    const history = `${p.activeDays} active days`;
+    const history = () => `${p.activeDays} active days`;
     const loginNew =
       f.loginNetwork !== undefined &&
       Object.keys(p.dims.loginNetwork).length > 0 &&
@@ -314,7 +333,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newCountry,
           severity,
           event,
-          `${who} called from ${places(p)}; this call (${call}) came from ${where(event)}.`,
+          `${who} called from ${places(p)}; this call (${call()}) came from ${where(event)}.`,
           { knownCountries: Object.keys(p.dims.country), knownAsns: Object.keys(p.dims.asn) },
         ),
       );
@@ -324,7 +343,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newAsn,
           'LOW',
           event,
-          `${who} called from ${places(p)}; this call (${call}) came from ${where(event)}, a network it never used in a known country.`,
+          `${who} called from ${places(p)}; this call (${call()}) came from ${where(event)}, a network it never used in a known country.`,
           { knownAsns: Object.keys(p.dims.asn) },
         ),
       );
@@ -336,7 +355,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newRegion,
           writes ? 'MEDIUM' : 'LOW',
           event,
-          `${who} worked in ${seen(p, 'region', p.activeDays)}; this call (${call}) was made in ${f.region}, a region it never used${writes ? ', and changes something there' : ''}.`,
+          `${who} worked in ${seen(p, 'region', p.activeDays)}; this call (${call()}) was made in ${f.region}, a region it never used${writes ? ', and changes something there' : ''}.`,
           { knownRegions: Object.keys(p.dims.region) },
         ),
       );
@@ -348,7 +367,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newService,
           'LOW',
           event,
-          `${who} used ${Object.keys(p.dims.service).length} services on its ${history} (${top(p, 'service', 5)}); this is its first call to ${shortService(f.service)} (${event.action}).`,
+          `${who} used ${Object.keys(p.dims.service).length} services on its ${history()} (${top(p, 'service', 5)}); this is its first call to ${shortService(f.service)} (${event.action}).`,
           { knownServices: Object.keys(p.dims.service) },
           discovery ? undefined : [VALID_ACCOUNT_DEFENSE_EVASION],
         ),
@@ -361,7 +380,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newUserAgent,
           suspicious ? 'MEDIUM' : 'LOW',
           event,
-          `${who} called with ${seen(p, 'uaFamily', p.activeDays)}; this call (${call}) came from ${f.uaFamily}${suspicious ? ', a tool attackers and testers use' : ''} ("${truncate(event.userAgent, 120)}").`,
+          `${who} called with ${seen(p, 'uaFamily', p.activeDays)}; this call (${call()}) came from ${f.uaFamily}${suspicious ? ', a tool attackers and testers use' : ''} ("${truncate(event.userAgent, 120)}").`,
           { knownFamilies: Object.keys(p.dims.uaFamily), family: f.uaFamily },
         ),
       );
@@ -376,7 +395,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.unusualHour,
           sensitive ? 'MEDIUM' : 'LOW',
           event,
-          `${who} made no call between ${pad((hour - tol + 24) % 24)}:00 and ${pad((hour + tol) % 24)}:59 (${this.timeZone}) on any of its ${history} (it is active ${activeHours(p)}); this call (${call}) came at ${this.clock(f.time)} from ${where(event)}.`,
+          `${who} made no call between ${pad((hour - tol + 24) % 24)}:00 and ${pad((hour + tol) % 24)}:59 (${this.timeZone}) on any of its ${history()} (it is active ${activeHours(p)}); this call (${call()}) came at ${this.clock(f.time)} from ${where(event)}.`,
           { hourOfDay: hour, timeZone: this.timeZone, hoursActive: activeHours(p) },
           undefined,
           `${p.key}|${f.day}`,

@@ -1,6 +1,9 @@
 import type { ProfileStore } from '../../ports.ts';
 import type { PrincipalProfile } from './profile.ts';
 
+const DIRTY = Symbol('dirty');
+type Flagged = PrincipalProfile & { [DIRTY]?: boolean };
+
 /**
  * The profiles in memory: at most `capacity` of them (plus those the current file needs), least
  * recently used evicted first, changed ones written back to the store when evicted or persisted.
@@ -38,11 +41,16 @@ export class ProfileCache {
   put(profile: PrincipalProfile): void {
     this.profiles.delete(profile.key);
     this.profiles.set(profile.key, profile);
-    this.dirty.add(profile.key);
+    (profile as Flagged)[DIRTY] = false;
+    this.markDirty(profile);
   }
 
-  markDirty(key: string): void {
-    this.dirty.add(key);
+  markDirty(profile: PrincipalProfile): void {
+    // A flag on the object (a symbol: JSON never sees it) spares a Set write on every call.
+    const flagged = profile as Flagged;
+    if (flagged[DIRTY]) return;
+    flagged[DIRTY] = true;
+    this.dirty.add(profile.key);
   }
 
   /** Every profile in memory (for status figures). */
@@ -86,6 +94,7 @@ export class ProfileCache {
       if (keep.has(key)) continue;
       this.profiles.delete(key);
       if (this.dirty.delete(key)) toSave.push(profile);
+      (profile as Flagged)[DIRTY] = false;
       // Once evicted, the store's copy is the truth: it must be asked again.
       this.checked.delete(key);
       excess--;
@@ -104,6 +113,7 @@ export class ProfileCache {
     const toSave: PrincipalProfile[] = [];
     for (const key of this.dirty) {
       const p = this.profiles.get(key);
+      if (p) (p as Flagged)[DIRTY] = false;
       if (p && !clash.has(key)) toSave.push(p);
       this.checked.add(key);
     }
