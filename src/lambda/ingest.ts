@@ -2,11 +2,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDbEventStore } from '../adapters/aws/dynamodb-store.ts';
 import { S3ProcessedEventWriter } from '../adapters/aws/s3-processed-writer.ts';
-import { defaultDetectors } from '../core/detect/default-detectors.ts';
+import { collectDiagnostics } from '../core/detect/detector.ts';
 import type { Finding } from '../core/finding.ts';
 import { immediateAlertSubject, immediateAlertText, needsImmediateAlert } from '../core/immediate-alert.ts';
-import { Engine, type RunResult, runIngest } from '../core/pipeline.ts';
+import { type RunResult, runIngest } from '../core/pipeline.ts';
 import type { ObjectSource, SourceObject } from '../core/ports.ts';
+import { processorEngine } from './processor-engine.ts';
+import {
+  type EventArchive,
+  EventCollector,
+  indexNewDocuments,
+  type SearchOutcome,
+} from './search-indexing.ts';
 import type { Wiring } from './wiring.ts';
 
 /** The ledger channel of immediate alerts: the SNS channel, so a report never re-sends them. */
@@ -24,18 +31,27 @@ export interface IngestOutcome {
   failed: Set<string>;
   run?: RunResult;
   alerted: number;
+  /** What OpenSearch indexing did, when `OPENSEARCH_ENDPOINT` is set. */
+  search?: SearchOutcome;
 }
 
-/** The store every processing function writes to, archiving processed events to S3 when configured. */
-export function processingStore(w: Wiring): DynamoDbEventStore {
+/**
+ * The store every processing function writes to, archiving processed events to S3 when configured
+ * (and through `archive`, when given, which receives each new file's events first).
+ */
+export function processingStore(
+  w: Wiring,
+  archive?: (next?: EventArchive) => EventArchive,
+): DynamoDbEventStore {
   const { env, config } = w;
+  const s3 = env.PROCESSED_BUCKET
+    ? new S3ProcessedEventWriter(w.s3, env.PROCESSED_BUCKET, env.PROCESSED_PREFIX)
+    : undefined;
   return new DynamoDbEventStore(w.dynamodb, {
     tableName: env.TABLE_NAME,
     timeZone: config.timeZone,
     retentionDays: env.RETENTION_DAYS,
-    archive: env.PROCESSED_BUCKET
-      ? new S3ProcessedEventWriter(w.s3, env.PROCESSED_BUCKET, env.PROCESSED_PREFIX)
-      : undefined,
+    archive: archive ? archive(s3) : s3,
   });
 }
 
@@ -72,8 +88,13 @@ export async function ingestItems(w: Wiring, items: readonly IngestItem[]): Prom
       }
     },
   };
-  const store = processingStore(w);
-  const engine = new Engine(w.config, defaultDetectors(w.config));
+  // Sigma rules and geo databases load on the first invocation; a broken bundle throws here.
+  const engine = processorEngine(w);
+  let collected: EventCollector | undefined;
+  const store = processingStore(
+    w,
+    w.env.OPENSEARCH_ENDPOINT ? (next) => (collected = new EventCollector(next)) : undefined,
+  );
   let run: RunResult;
   try {
     run = await runIngest(source, engine, { store, now: Date.now });
@@ -89,6 +110,16 @@ export async function ingestItems(w: Wiring, items: readonly IngestItem[]): Prom
     w.logger.warn('records could not be read', {
       count: recordErrors.length,
       first: recordErrors.slice(0, 5),
+    });
+  }
+  // After the flush: what OpenSearch shows is always in the store already.
+  const search = await indexNewDocuments(w, run.findings, collected?.all() ?? []);
+  const detection = collectDiagnostics(engine.detectors);
+  if (detection.ruleErrorCount > 0) {
+    w.logger.warn('detection rules failed on some events', {
+      ruleErrors: detection.ruleErrorCount,
+      byRule: detection.ruleErrorsByRule,
+      first: detection.ruleErrors.slice(0, 5),
     });
   }
   let alerted = 0;
@@ -109,6 +140,8 @@ export async function ingestItems(w: Wiring, items: readonly IngestItem[]): Prom
     run.findings.filter((f) => f.severity === 'CRITICAL').length,
   );
   w.metrics.addMetric('HighRiskAnomalies', MetricUnit.Count, highRisk);
+  w.metrics.addMetric('RuleErrors', MetricUnit.Count, detection.ruleErrorCount);
+  w.metrics.addMetric('FindingsSuppressed', MetricUnit.Count, detection.suppressed);
   w.logger.info('ingested', {
     objects: items.length,
     files: run.files,
@@ -120,8 +153,12 @@ export async function ingestItems(w: Wiring, items: readonly IngestItem[]): Prom
     failedItems: failed.size,
     alerted,
     writeRequests: store.writeStats.requests,
+    ruleErrors: detection.ruleErrorCount,
+    suppressed: detection.suppressed,
+    suppressedByRule: detection.suppressedByRule,
+    ...(search && { searchIndexed: search.indexed, searchFailed: search.failed }),
   });
-  return { failed, run, alerted };
+  return { failed, run, alerted, search };
 }
 
 /**

@@ -16,6 +16,7 @@
  * | `SES_FROM_ADDRESS`          | notify                           | verified SES sender; with `REPORT_EMAIL_TO`, reports are e-mailed |
  * | `REPORT_EMAIL_TO`           | notify                           | comma-separated recipients of report e-mails |
  * | `SLACK_WEBHOOK_SECRET_ARN`  | notify                           | Secrets Manager secret holding the Slack incoming-webhook URL |
+ * | `OPENSEARCH_ENDPOINT`       | s3-processor, stream-processor   | OpenSearch Serverless collection or domain endpoint; new findings and events are indexed there after each store flush; unset = not indexed |
  * | `POWERTOOLS_SERVICE_NAME`   | all                              | Powertools service name (default `logwarden`) |
  * | `POWERTOOLS_METRICS_NAMESPACE` | all                           | CloudWatch metrics namespace (default `Logwarden`) |
  * | `POWERTOOLS_LOG_LEVEL`      | all                              | DEBUG, INFO (default), WARN, ERROR |
@@ -51,6 +52,13 @@ export const lambdaEnvSchema = z.object({
   SES_FROM_ADDRESS: z.string().min(3).optional(),
   REPORT_EMAIL_TO: z.string().min(3).optional(),
   SLACK_WEBHOOK_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager secret ARN').optional(),
+  OPENSEARCH_ENDPOINT: z
+    .string()
+    .regex(
+      /^(https?:\/\/)?[^\s/]+\/?$/,
+      'must be an endpoint such as https://abc123.us-east-1.aoss.amazonaws.com',
+    )
+    .optional(),
 });
 
 export type LambdaEnv = z.infer<typeof lambdaEnvSchema>;

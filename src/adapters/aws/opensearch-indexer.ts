@@ -244,6 +244,10 @@ export interface OpenSearchClientOptions {
   region: string;
   /** `aoss` for OpenSearch Serverless, `es` for a managed domain. */
   service: 'aoss' | 'es';
+  /** Milliseconds one request may take (the client's default is 30 s). */
+  requestTimeout?: number;
+  /** Retries of a request that failed to connect or timed out (the client's default is 3). */
+  maxRetries?: number;
 }
 
 /** A client that signs every request with the Lambda's (or CLI's) AWS credentials. */
@@ -252,5 +256,8 @@ export function createOpenSearchClient(options: OpenSearchClientOptions): Client
   return new Client({
     ...AwsSigv4Signer({ region: options.region, service: options.service }),
     node: endpoint,
+    // Only what is set: an undefined key would replace the client's default.
+    ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });
 }

@@ -176,6 +176,11 @@ describe('S3 processor end to end (s3rver, dynalite, fauxqs)', () => {
       findings.some((f) => f.ruleId === 'organizations.leave-organization'),
       'LeaveOrganization found',
     );
+    // The vendored SigmaHQ rules run in the Lambda engine too (sigma/rules/aws_cloudtrail_disable_logging.yml).
+    assert.ok(
+      findings.some((f) => f.ruleId === 'sigma:4db60cc0-36fb-42b7-9b58-a5b53019fb74'),
+      `Sigma "AWS CloudTrail Important Change" found among ${findings.map((f) => f.ruleId).join(', ')}`,
+    );
     const listed = await s3c.send(new ListObjectsV2Command({ Bucket: DATA_BUCKET, Prefix: 'processed/' }));
     const keys = (listed.Contents ?? []).map((o) => o.Key as string);
     assert.ok(
@@ -184,6 +189,7 @@ describe('S3 processor end to end (s3rver, dynalite, fauxqs)', () => {
       keys.join(),
     );
     let lines = 0;
+    let located = 0;
     for (const key of keys) {
       const obj = await s3c.send(new GetObjectCommand({ Bucket: DATA_BUCKET, Key: key }));
       const text = gunzipSync(
@@ -196,10 +202,17 @@ describe('S3 processor end to end (s3rver, dynalite, fauxqs)', () => {
           new Date(e.time).toISOString().slice(0, 10),
         );
         assert.ok(Array.isArray(e.anomalyFlags) && typeof e.riskScore === 'number' && e.raw === undefined);
+        // GeoIP/ASN enrichment from the offline databases (DB-IP city, RouteViews ASN).
+        if (e.sourceIp === '86.245.153.234') {
+          assert.equal(e.geo.country, 'FR');
+          assert.equal(e.geo.asn, 3215);
+          located++;
+        }
         lines++;
       }
     }
     assert.equal(lines, records.length);
+    assert.ok(located > 0, 'the public source address was located');
   });
 
   test('a report built from dynalite covers the file', async () => {
@@ -262,6 +275,8 @@ describe('S3 processor end to end (s3rver, dynalite, fauxqs)', () => {
       'ProcessingErrors',
       'CriticalAnomalies',
       'HighRiskAnomalies',
+      'RuleErrors',
+      'FindingsSuppressed',
     ]) {
       assert.ok(names.has(n), `${n} in ${[...names].join(', ')}`);
     }
