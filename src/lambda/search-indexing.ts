@@ -79,6 +79,25 @@ function searchTarget(w: Wiring): SearchTarget | undefined {
   return target;
 }
 
+/**
+ * The gist of a client error: its name, message and HTTP status with OpenSearch's reason. The
+ * client's own error carries the whole request (a bulk body of megabytes), which must not be logged.
+ */
+export function describeError(err: unknown): Record<string, unknown> {
+  const e = err as Error & { meta?: { statusCode?: number; body?: unknown } };
+  const body = e?.meta?.body as { error?: { type?: string; reason?: string } | string } | undefined;
+  const reason =
+    typeof body?.error === 'string'
+      ? body.error
+      : [body?.error?.type, body?.error?.reason].filter(Boolean).join(': ') || undefined;
+  return {
+    name: e?.name ?? 'Error',
+    message: String(e?.message ?? err).slice(0, 500),
+    ...(typeof e?.meta?.statusCode === 'number' ? { statusCode: e.meta.statusCode } : {}),
+    ...(reason ? { reason: reason.slice(0, 500) } : {}),
+  };
+}
+
 /** What indexing did (undefined from {@link indexNewDocuments} when OpenSearch is not configured). */
 export interface SearchOutcome {
   indexed: number;
@@ -122,14 +141,14 @@ export async function indexNewDocuments(
       refused.push(...result.failed.slice(0, 5 - Math.min(5, refused.length)));
     }
   } catch (err) {
-    outcome.error = (err as Error).message;
+    outcome.error = String((err as Error)?.message ?? err);
     outcome.failed += total - attempted;
     w.logger.error('OpenSearch indexing failed; the store keeps these findings and events', {
       endpoint: w.env.OPENSEARCH_ENDPOINT,
       notIndexed: total - attempted,
       findings: findings.length,
       events: events.length,
-      error: err as Error,
+      error: describeError(err),
     });
   }
   if (refused.length > 0) {
