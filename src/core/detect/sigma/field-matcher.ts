@@ -189,7 +189,8 @@ function compileValue(key: string, v: Scalar, m: Modifiers, keyword: boolean): V
           `${key}: regular expression ${JSON.stringify(v)} does not compile: ${(err as Error).message}`,
         );
       }
-      return (l) => l.values.some((c) => anyText(c, (t) => re.test(t)));
+      const search = leadingWildcardSearch(v, m.reFlags, re);
+      return (l) => l.values.some((c) => anyText(c, search));
     }
     case 'fieldref': {
       if (typeof v !== 'string' || v === '') throw invalid(`${key}: "fieldref" takes a field name`);
@@ -402,4 +403,21 @@ function isoWeek(d: Date): number {
   const thursday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day + 3);
   const yearStart = Date.UTC(new Date(thursday).getUTCFullYear(), 0, 1);
   return 1 + Math.floor((thursday - yearStart) / (7 * 86_400_000));
+}
+
+/**
+ * A search for a regex that starts with `.*` or `.+` (common in Sigma rules). Unanchored, the engine
+ * retries from every position, which is quadratic in the text's length; anchored at the start it
+ * finds the same matches in one pass, as long as `.` can reach back to the start (no line break in
+ * the text, or the `s` flag) and no top-level alternative escapes the anchor (no `|` at all).
+ */
+export function leadingWildcardSearch(
+  source: string,
+  flags: string | undefined,
+  re: RegExp,
+): (text: string) => boolean {
+  if (!/^\.[*+][^*+?{]/.test(source) || source.includes('|')) return (t) => re.test(t);
+  const anchored = new RegExp(`^(?:${source})`, flags);
+  const dotAll = (flags ?? '').includes('s');
+  return (t) => (dotAll || !/[\n\r\u2028\u2029]/.test(t) ? anchored.test(t) : re.test(t));
 }
