@@ -31,10 +31,19 @@ export function parseIp(value: string): Parsed | undefined {
 export function classifyAddress(value: string): AddressKind {
   if (value === 'AWS Internal') return 'aws-internal';
   if (value.endsWith('.amazonaws.com') || value.endsWith('.aws.internal')) return 'aws-service';
-  const ip = parseIp(value);
-  if (!ip) return 'other';
-  return NON_PUBLIC_RANGES.has(ip.range()) ? 'private' : 'public';
+  // The same few addresses recur in every file: parse each once (bounded: cleared when full).
+  let kind = kindCache.get(value);
+  if (kind === undefined) {
+    const ip = parseIp(value);
+    kind = !ip ? 'other' : NON_PUBLIC_RANGES.has(ip.range()) ? 'private' : 'public';
+    if (kindCache.size >= KIND_CACHE_SIZE) kindCache.clear();
+    kindCache.set(value, kind);
+  }
+  return kind;
 }
+
+const KIND_CACHE_SIZE = 50_000;
+const kindCache = new Map<string, AddressKind>();
 
 /** A parsed list of CIDRs that answers "is this address inside?" */
 export class CidrSet {
