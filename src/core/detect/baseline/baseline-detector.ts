@@ -32,6 +32,7 @@ import { SUSPICIOUS_UA_FAMILIES, uaFamily } from './ua-family.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const NOTED = Symbol('warm-noted');
 /** Families a caller does not choose (AWS acting for it): never "a new tool". */
 const NOT_A_TOOL = new Set(['unknown', 'aws-internal', 'aws-service']);
 
@@ -155,7 +156,11 @@ export class BaselineDetector implements Detector {
   /** Records a principal as seen, warm or not; the Map is written only when that changes. */
   private noteWarmth(profile: PrincipalProfile): void {
     const warm = isWarm(profile, this.config);
-    if (this.seen.get(profile.key) !== warm) this.seen.set(profile.key, warm);
+    // The last state written rides on the object (a symbol: JSON never sees it), sparing a Map lookup.
+    const noted = profile as PrincipalProfile & { [NOTED]?: boolean };
+    if (noted[NOTED] === warm) return;
+    noted[NOTED] = warm;
+    this.seen.set(profile.key, warm);
   }
 
   /** Principals seen since this detector was made, and how many are still warming up. */
