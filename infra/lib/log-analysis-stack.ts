@@ -12,6 +12,7 @@ import type { HandlerFunction } from './constructs/handler-function.ts';
 import { LogStorage } from './constructs/log-storage.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ObjectIngest } from './constructs/object-ingest.ts';
+import { processorBundleFiles } from './constructs/processor-files.ts';
 import { ReportWorkflow } from './constructs/report-workflow.ts';
 import { SearchCollection } from './constructs/search-collection.ts';
 import { StreamIngest } from './constructs/stream-ingest.ts';
@@ -51,7 +52,18 @@ export class LogAnalysisStack extends Stack {
   constructor(scope: Construct, id: string, props: LogAnalysisStackProps) {
     super(scope, id, props);
     const s = props.settings;
-    if (s.logwardenConfig) parseConfig(s.logwardenConfig, 'CDK context logwardenConfig'); // fail at synth, not at 3 a.m.
+    // Fail at synth, not at 3 a.m.
+    const config = parseConfig(s.logwardenConfig ?? {}, 'CDK context logwardenConfig');
+    const localOnly = [
+      ...(config.sigma.paths.length > 0 ? ['sigma.paths'] : []),
+      ...(config.geo.cityDb ? ['geo.cityDb'] : []),
+      ...(config.geo.asnDb ? ['geo.asnDb'] : []),
+    ];
+    if (localOnly.length > 0)
+      throw new Error(
+        `logwardenConfig: ${localOnly.join(', ')} name local files, which the Lambda bundles do not carry; the functions use the vendored Sigma rules and the shipped GeoIP databases`,
+      );
+    const bundleFiles = processorBundleFiles({ sigma: config.sigma.vendored, geo: config.geo.enabled });
 
     const prefixes = s.trailPrefixes ?? [`AWSLogs/${this.account}/CloudTrail/`];
     // Accounts whose own trails may write here. Organization trails (AWSLogs/o-…/) are written by
@@ -95,12 +107,14 @@ export class LogAnalysisStack extends Stack {
       prefixes,
       environment,
       logRetention,
+      bundleFiles,
     });
     this.streamIngest = new StreamIngest(this, 'StreamIngest', {
       logGroups: s.logGroups,
       rawBucket: this.storage.logBucket,
       environment,
       logRetention,
+      bundleFiles,
     });
     this.catalog = new EventCatalog(this, 'Catalog', { dataBucket: this.storage.dataBucket });
     this.workflow = new ReportWorkflow(this, 'Report', {

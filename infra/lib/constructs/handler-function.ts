@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,29 @@ export function handlerEntry(name: HandlerName): string {
   return join(REPO_ROOT, 'src', 'lambda', `${name}.ts`);
 }
 
+/** A file or directory of the repository copied into a function's bundle, beside `index.mjs`. */
+export interface BundledFile {
+  /** Absolute path. */
+  from: string;
+  /** Path inside the bundle, e.g. `rules/sigma`. */
+  to: string;
+}
+
+/** Quotes a path for the POSIX shell that runs CDK's local bundling commands. */
+function shellQuote(path: string): string {
+  return `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/** Shell commands that copy files into the bundle directory `outputDir`. */
+export function copyCommands(files: readonly BundledFile[], outputDir: string): string[] {
+  return files.flatMap(({ from, to }) => {
+    if (isAbsolute(to) || to.split('/').includes('..'))
+      throw new Error(`bundle path ${to} must stay inside the bundle`);
+    const target = join(outputDir, to);
+    return [`mkdir -p ${shellQuote(dirname(target))}`, `cp -R ${shellQuote(from)} ${shellQuote(target)}`];
+  });
+}
+
 export interface HandlerFunctionProps {
   handler: HandlerName;
   description: string;
@@ -29,6 +52,8 @@ export interface HandlerFunctionProps {
   logRetention: RetentionDays;
   /** Caps concurrent executions, for functions that must not run away with cost or downstream limits. */
   reservedConcurrency?: number;
+  /** Data files the code reads at run time (Sigma rules, GeoIP databases), copied after bundling. */
+  bundleFiles?: readonly BundledFile[];
 }
 
 /**
@@ -46,6 +71,11 @@ export class HandlerFunction extends Construct {
     const entry = handlerEntry(props.handler);
     if (!existsSync(entry))
       throw new Error(`Lambda entry ${entry} does not exist (handler "${props.handler}")`);
+    const bundleFiles = props.bundleFiles ?? [];
+    for (const { from } of bundleFiles) {
+      if (!existsSync(from))
+        throw new Error(`${from} is to be bundled with ${props.handler} but does not exist`);
+    }
 
     // A log group we own, so retention is set without the LogRetention custom resource.
     const logGroup = new LogGroup(this, 'Logs', {
@@ -98,6 +128,14 @@ export class HandlerFunction extends Construct {
         // CommonJS dependencies inside an ESM bundle still call require().
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        commandHooks:
+          bundleFiles.length > 0
+            ? {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir, outputDir) => copyCommands(bundleFiles, outputDir),
+              }
+            : undefined,
       },
     });
     acknowledge(this.role, {

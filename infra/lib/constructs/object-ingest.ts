@@ -7,7 +7,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
-import { HandlerFunction } from './handler-function.ts';
+import { type BundledFile, HandlerFunction } from './handler-function.ts';
 
 /** CloudTrail log files end in `.json.gz`; so do digests, which the prefixes keep out. */
 export const LOG_FILE_SUFFIX = '.json.gz';
@@ -22,6 +22,8 @@ export interface ObjectIngestProps {
   prefixes: string[];
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** Data the processor reads at run time (Sigma rules, GeoIP databases), copied into its bundle. */
+  bundleFiles?: readonly BundledFile[];
   functionTimeout?: Duration;
 }
 
@@ -59,6 +61,7 @@ export class ObjectIngest extends Construct {
       timeout,
       environment: props.environment,
       logRetention: props.logRetention,
+      bundleFiles: props.bundleFiles,
     });
     this.processor.fn.addEventSource(
       new SqsEventSource(this.queue, {

@@ -16,7 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
-import { HandlerFunction } from './handler-function.ts';
+import { type BundledFile, HandlerFunction } from './handler-function.ts';
 
 /** Where Firehose writes the raw subscription payloads in the log bucket. */
 export const RAW_PREFIX = 'raw/cloudwatch-logs/';
@@ -27,6 +27,8 @@ export interface StreamIngestProps {
   rawBucket: IBucket;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** Data the processor reads at run time (Sigma rules, GeoIP databases), copied into its bundle. */
+  bundleFiles?: readonly BundledFile[];
 }
 
 /**
@@ -78,6 +80,7 @@ export class StreamIngest extends Construct {
       timeout: Duration.minutes(2),
       environment: props.environment,
       logRetention: props.logRetention,
+      bundleFiles: props.bundleFiles,
     });
     this.processor.fn.addEventSource(
       new KinesisEventSource(this.stream, {

@@ -4,12 +4,21 @@
  * AwsSolutions pack are checked.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Match } from 'aws-cdk-lib/assertions';
+import { REPO_ROOT } from '../../../infra/lib/constructs/handler-function.ts';
 import { LOG_EXPIRY_DAYS } from '../../../infra/lib/constructs/log-storage.ts';
+import { DynamoDbEventStore } from '../../../src/adapters/aws/dynamodb-store.ts';
+import { bundledGeoFiles } from '../../../src/adapters/local/geo/offline-geo-lookup.ts';
+import { BulkReceiver } from '../aws/bulk-receiver.ts';
+import { createEventTable, dynamoClient, s3Client, startDynalite, startS3rver } from '../aws/emulators.ts';
+import { sqsS3Event } from '../aws/lambda-env.ts';
+import { assetDir, runBundledHandler, treeBytes } from './processor-bundle.ts';
 import {
   ACCOUNT,
   asList,
@@ -28,6 +37,8 @@ type Resource = {
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 };
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 describe('LogAnalysisStack (cdk.json defaults, bundled)', () => {
   let synth: Synthesized;
@@ -98,6 +109,96 @@ describe('LogAnalysisStack (cdk.json defaults, bundled)', () => {
     for (const d of readdirSync(synth.outdir).filter((x) => existsSync(join(synth.outdir, x, 'index.mjs')))) {
       const mod = await import(pathToFileURL(join(synth.outdir, d, 'index.mjs')).href);
       assert.equal(typeof mod.handler, 'function', `${d} exports a handler`);
+    }
+  });
+
+  it('copies the Sigma rules and GeoIP databases beside both processor bundles, within Lambda’s 250 MB', () => {
+    const geoFiles = Object.values(bundledGeoFiles());
+    for (const fn of [synth.stack.objectIngest.processor, synth.stack.streamIngest.processor]) {
+      const dir = assetDir(synth, fn);
+      const rules = readdirSync(join(dir, 'rules/sigma/rules')).filter((f) => f.endsWith('.yml'));
+      assert.equal(rules.length, 57, `${fn.handlerName}: the vendored Sigma rules`);
+      assert.ok(existsSync(join(dir, 'rules/sigma/LICENSE')), 'with their licence');
+      for (const file of geoFiles) {
+        const inBundle = join(dir, relative(REPO_ROOT, file));
+        assert.equal(statSync(inBundle).size, statSync(file).size, `${fn.handlerName}: ${inBundle}`);
+        assert.ok(existsSync(join(dirname(inBundle), 'package.json')), 'resolvable as a package');
+        assert.ok(existsSync(join(dirname(inBundle), 'DBIP-LICENSE')), 'with the attribution licence');
+      }
+      const code = statSync(join(dir, 'index.mjs')).size + statSync(join(dir, 'index.mjs.map')).size;
+      const sigma = treeBytes(join(dir, 'rules'));
+      const geo = treeBytes(join(dir, 'node_modules'));
+      const total = treeBytes(dir);
+      console.log(
+        `# ${fn.handlerName} asset: code+map ${mb(code)}, rules/sigma ${mb(sigma)}, GeoIP ${mb(geo)}, total ${mb(total)} unzipped`,
+      );
+      assert.ok(total < 250 * 2 ** 20, `${fn.handlerName} fits Lambda's 250 MB unzipped limit`);
+    }
+    for (const fn of [
+      synth.stack.workflow.report,
+      synth.stack.workflow.insights,
+      synth.stack.workflow.notify,
+    ]) {
+      const dir = assetDir(synth, fn);
+      assert.ok(!existsSync(join(dir, 'rules')) && !existsSync(join(dir, 'node_modules')), fn.handlerName);
+    }
+  });
+
+  it('runs the bundled S3 processor outside the checkout: Sigma and GeoIP from the files beside it, OpenSearch', async () => {
+    const [s3, dynalite] = await Promise.all([startS3rver(['logs']), startDynalite()]);
+    const search = new BulkReceiver();
+    try {
+      const ddb = dynamoClient(dynalite.endpoint);
+      await createEventTable(ddb, 'bundle-smoke');
+      const key = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/07/31/stop.json.gz';
+      const records = readFileSync(
+        new URL(
+          '../../fixtures/cloudtrail/stratus/aws.defense-evasion.cloudtrail-stop.json',
+          import.meta.url,
+        ),
+      );
+      const s3c = s3Client(s3.endpoint);
+      await s3c.send(
+        new PutObjectCommand({ Bucket: 'logs', Key: key, Body: gzipSync(`{"Records":${records}}`) }),
+      );
+      s3c.destroy();
+      const event = JSON.parse(
+        sqsS3Event([{ messageId: 'm', bucket: 'logs', key, size: 1 }]).Records[0].body,
+      );
+      const { result, logs } = await runBundledHandler(
+        assetDir(synth, synth.stack.objectIngest.processor),
+        event,
+        {
+          AWS_REGION: REGION,
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          AWS_ENDPOINT_URL_S3: s3.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+          TABLE_NAME: 'bundle-smoke',
+          OPENSEARCH_ENDPOINT: await search.start(),
+        },
+      );
+      assert.equal((result as { objects: number }).objects, 1);
+      const loaded = logs.find((l) => l.message === 'detection loaded');
+      assert.equal(loaded?.sigmaRules, 57);
+      assert.equal(loaded?.geo, 'offline GeoIP/ASN');
+      console.log(`# bundled processor cold start: Sigma rules and GeoIP loaded in ${loaded?.loadMs} ms`);
+      const findings = await new DynamoDbEventStore(ddb, { tableName: 'bundle-smoke' }).findings({});
+      ddb.destroy();
+      assert.ok(
+        findings.some((f) => f.ruleId === 'sigma:4db60cc0-36fb-42b7-9b58-a5b53019fb74'),
+        'Sigma finding stored',
+      );
+      const events = search.docs('logwarden-events-');
+      const located = events.find((e) => e.doc.sourceIp === '86.245.153.234');
+      assert.equal(
+        (located?.doc.geo as { asn?: number })?.asn,
+        3215,
+        'GeoIP/ASN enrichment in the indexed event',
+      );
+      assert.equal(search.docs('logwarden-findings-').length, findings.length, 'findings indexed');
+    } finally {
+      await Promise.all([s3.stop(), dynalite.stop(), search.stop()]);
     }
   });
 
