@@ -258,7 +258,22 @@ export class LogAnalysisStack extends Stack {
         width: 12,
       }),
       new GraphWidget({ title: 'Processing errors', left: [metric('ProcessingErrors')], width: 12 }),
+      // A rule that throws is counted, never silently skipped; suppressions show what was muted.
+      new GraphWidget({
+        title: 'Detection rule errors and suppressed findings',
+        left: [metric('RuleErrors'), metric('FindingsSuppressed')],
+        width: 12,
+      }),
     );
+    if (this.search) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'OpenSearch documents (indexed, not indexed)',
+          left: [metric('OpenSearchIndexed'), metric('OpenSearchFailures')],
+          width: 12,
+        }),
+      );
+    }
     return dashboard;
   }
 
