@@ -187,6 +187,13 @@ describe('S3 processor → OpenSearch (bulk receiver on 127.0.0.1)', () => {
         (l) => l.message === 'OpenSearch indexing failed; the store keeps these findings and events',
       );
       assert.ok(failure, `logged: ${logs.map((l) => l.message).join(' | ')}`);
+      // The client's error holds the whole request; the log keeps the status and OpenSearch's reason.
+      assert.deepEqual(failure.error, {
+        name: 'ResponseError',
+        message: 'unavailable',
+        statusCode: 503,
+        reason: 'unavailable: test says no',
+      });
     } finally {
       receiver.failWith = undefined;
     }
