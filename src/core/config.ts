@@ -4,8 +4,6 @@ import { geoConfigSchema } from './enrich/geo-config.ts';
 import { appLogsConfigSchema } from './detect/app/app-config.ts';
 import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
 import { detectionConfigSchema } from './detect/detection-config.ts';
-import { appLogsConfigSchema } from './detect/app/app-config.ts';
-import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
 import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';

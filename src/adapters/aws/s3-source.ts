@@ -39,9 +39,12 @@ export class S3ObjectSource implements ObjectSource {
       }
     } catch (err) {
       const e = err as Error;
-      throw new InputPathError(`s3://${this.bucket}/${this.prefix}: cannot list objects (${e.name}: ${e.message})`);
+      throw new InputPathError(
+        `s3://${this.bucket}/${this.prefix}: cannot list objects (${e.name}: ${e.message})`,
+      );
     }
-    if (found === 0) throw new InputPathError(`s3://${this.bucket}/${this.prefix}: no objects under this prefix`);
+    if (found === 0)
+      throw new InputPathError(`s3://${this.bucket}/${this.prefix}: no objects under this prefix`);
   }
 
   /** One object by key (the Lambda processor reads the object an S3 event names). */
