@@ -67,7 +67,9 @@ export function makeCorpus(options: CorpusOptions): { files: number; events: num
       const principal = Math.floor(random() * options.principals);
       record.eventID = `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
       record.requestID = hex(16);
-      record.eventTime = new Date(fileStart + Math.floor(random() * 300_000)).toISOString().replace(/\.\d+Z$/, 'Z');
+      record.eventTime = new Date(fileStart + Math.floor(random() * 300_000))
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
       record.recipientAccountId = account;
       record.awsRegion = region;
       const identity = record.userIdentity;
@@ -90,7 +92,10 @@ export function makeCorpus(options: CorpusOptions): { files: number; events: num
     const dir = join(options.out, 'AWSLogs', account, 'CloudTrail', region, ...day);
     mkdirSync(dir, { recursive: true });
     const body = gzipSync(`{"Records":[${records.join(',')}]}`, { level: 6 });
-    writeFileSync(join(dir, `${account}_CloudTrail_${region}_${stamp}Z_${String(files).padStart(6, '0')}.json.gz`), body);
+    writeFileSync(
+      join(dir, `${account}_CloudTrail_${region}_${stamp}Z_${String(files).padStart(6, '0')}.json.gz`),
+      body,
+    );
     bytes += body.length;
     written += count;
     files++;
@@ -112,5 +117,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     start: Date.parse('2026-01-05T00:00:00Z'),
     sources: ['examples/cloudtrail', 'test/fixtures/cloudtrail/stratus'],
   });
-  console.log(`wrote ${result.events} events in ${result.files} files (${(result.bytes / 2 ** 20).toFixed(1)} MB gzip)`);
+  console.log(
+    `wrote ${result.events} events in ${result.files} files (${(result.bytes / 2 ** 20).toFixed(1)} MB gzip)`,
+  );
 }

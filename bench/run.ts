@@ -43,7 +43,9 @@ if (!existsSync(corpus)) {
     start: Date.parse('2026-01-05T00:00:00Z'),
     sources: [join(root, 'examples/cloudtrail'), join(root, 'test/fixtures/cloudtrail/stratus')],
   });
-  console.log(`corpus: ${made.events} events in ${made.files} files, ${(made.bytes / 2 ** 20).toFixed(1)} MB gzip (${((performance.now() - started) / 1000).toFixed(1)} s to build) → ${corpus}`);
+  console.log(
+    `corpus: ${made.events} events in ${made.files} files, ${(made.bytes / 2 ** 20).toFixed(1)} MB gzip (${((performance.now() - started) / 1000).toFixed(1)} s to build) → ${corpus}`,
+  );
 }
 const size = dirSize(corpus);
 const work = mkdtempSync(join(tmpdir(), 'logwarden-bench-'));
@@ -54,7 +56,18 @@ function analyze(label: string): void {
   const started = performance.now();
   const child = spawnSync(
     process.execPath,
-    ['--import', join(root, 'bench/rss-probe.mjs'), join(root, 'bin/logwarden.js'), 'analyze', corpus, '--db', db, '--format', 'json', '--no-progress'],
+    [
+      '--import',
+      join(root, 'bench/rss-probe.mjs'),
+      join(root, 'bin/logwarden.js'),
+      'analyze',
+      corpus,
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--no-progress',
+    ],
     { env: { ...process.env, LOGWARDEN_RSS_FILE: rssFile }, maxBuffer: 1 << 30, encoding: 'utf8' },
   );
   const seconds = (performance.now() - started) / 1000;

@@ -12,7 +12,10 @@ const GZIP_MAGIC_1 = 0x8b;
  * Turns stored bytes into text: gunzips when the bytes are gzip (whatever the name says), bounds the
  * decompressed size, and refuses binary data. Errors say what was wrong with which object.
  */
-export async function decodeLogBytes(bytes: Uint8Array, maxBytes: number): Promise<{ text: string; sha256: string }> {
+export async function decodeLogBytes(
+  bytes: Uint8Array,
+  maxBytes: number,
+): Promise<{ text: string; sha256: string }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let data: Uint8Array = bytes;
   if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
@@ -21,12 +24,16 @@ export async function decodeLogBytes(bytes: Uint8Array, maxBytes: number): Promi
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        throw new Error(`decompressed size exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`);
+        throw new Error(
+          `decompressed size exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
+        );
       }
       throw new Error(`corrupt or truncated gzip (${e.message})`);
     }
   } else if (bytes.length > maxBytes) {
-    throw new Error(`size ${bytes.length} bytes exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`);
+    throw new Error(
+      `size ${bytes.length} bytes exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
+    );
   }
   if (looksBinary(data)) throw new Error(`binary data, not a text log file`);
   return { text: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), sha256 };

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { ConfigError } from '../core/config.ts';
 import { InputPathError } from '../adapters/input-path-error.ts';
+import { ConfigError } from '../core/config.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
@@ -46,6 +46,9 @@ function isUserError(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
   return (
     err instanceof Error &&
-    (name === 'UsageError' || name === 'ReportWiringError' || /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) || name === 'CredentialsProviderError')
+    (name === 'UsageError' ||
+      name === 'ReportWiringError' ||
+      /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) ||
+      name === 'CredentialsProviderError')
   );
 }

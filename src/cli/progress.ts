@@ -5,7 +5,9 @@ import type { ProgressListener } from '../core/ports.ts';
  * A progress bar on stderr for interactive terminals: files, events and events/s. Returns undefined
  * when stderr is not a TTY, so piped output stays clean.
  */
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (ProgressListener & { stop(): void }) | undefined {
+export function terminalProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+): (ProgressListener & { stop(): void }) | undefined {
   if (!stream.isTTY) return undefined;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(

@@ -89,7 +89,9 @@ export function renderTerminalSummary(
     const max = options.maxFindings ?? 20;
     const total = Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0);
     const sample = findings.length < total ? `; rules of the ${fmt(findings.length)} most severe` : '';
-    h(`Findings (${fmt(Math.max(total, findings.length))} from ${groups.length} rules${sample}, most severe first)`);
+    h(
+      `Findings (${fmt(Math.max(total, findings.length))} from ${groups.length} rules${sample}, most severe first)`,
+    );
     for (const g of groups.slice(0, max)) {
       const who = g.principals.size === 1 ? [...g.principals][0] : `${g.principals.size} principals`;
       const title =

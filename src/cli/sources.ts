@@ -9,7 +9,9 @@ import type { ObjectSource } from '../core/ports.ts';
  */
 export function sourceFor(input: string, maxBytes: number): ObjectSource {
   if (input.startsWith('s3://')) {
-    const client = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+    const client = new S3Client({
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+    });
     return new S3ObjectSource(client, input, maxBytes);
   }
   return new FsObjectSource(input, maxBytes);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { baselineConfigSchema } from './detect/baseline/baseline-config.ts';
-import { geoConfigSchema } from './enrich/geo-config.ts';
 import { appLogsConfigSchema } from './detect/app/app-config.ts';
-import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
+import { baselineConfigSchema } from './detect/baseline/baseline-config.ts';
 import { detectionConfigSchema } from './detect/detection-config.ts';
+import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
+import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
+import { geoConfigSchema } from './enrich/geo-config.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
-import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
 
 const hour = z.number().int().min(0).max(24);
 const cidr = z

@@ -1,15 +1,15 @@
 import type { Config } from './config.ts';
 import type { Detector } from './detect/detector.ts';
 import { FlagEvaluator, riskScore } from './detect/flags.ts';
+import { isFlowDetector } from './detect/flow/flow-detector.ts';
 import { HIGH_RISK_EVENT_RULE, HighRiskEventDetector } from './detect/high-risk-event.ts';
+import { GeoEnricher } from './enrich/geo-enricher.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
 import type { Finding } from './finding.ts';
-import { GeoEnricher } from './enrich/geo-enricher.ts';
 import type { EventStore, GeoLookup, ObjectSource, ProgressListener, SourceObject } from './ports.ts';
 import { isDigestPath } from './sources/cloudtrail.ts';
-import { type ParsedFile, parseLogFile } from './sources/parse.ts';
-import { isFlowDetector } from './detect/flow/flow-detector.ts';
 import { aggregateFlows } from './sources/flow-aggregate.ts';
+import { type ParsedFile, parseLogFile } from './sources/parse.ts';
 import type { FlowRecord } from './sources/vpc-flow.ts';
 
 /** Optional engine parts beside the detectors. */
@@ -71,7 +71,8 @@ export class Engine {
     }
     if (flows.length > 0) {
       const flowDetectors = this.detectors.filter(isFlowDetector);
-      for (const r of flows) for (const d of flowDetectors) for (const f of d.observeFlow(r)) findings.push(f);
+      for (const r of flows)
+        for (const d of flowDetectors) for (const f of d.observeFlow(r)) findings.push(f);
     }
     for (const detector of this.detectors) {
       if (detector.flush) for (const f of detector.flush()) findings.push(f);
@@ -109,8 +110,11 @@ export class Engine {
  */
 function withoutRedundantSeedFindings(findings: Finding[]): Finding[] {
   const explained = new Set<string>();
-  for (const f of findings) if (f.ruleId !== HIGH_RISK_EVENT_RULE) for (const id of f.eventIds) explained.add(id);
-  return findings.filter((f) => f.ruleId !== HIGH_RISK_EVENT_RULE || !f.eventIds.every((id) => explained.has(id)));
+  for (const f of findings)
+    if (f.ruleId !== HIGH_RISK_EVENT_RULE) for (const id of f.eventIds) explained.add(id);
+  return findings.filter(
+    (f) => f.ruleId !== HIGH_RISK_EVENT_RULE || !f.eventIds.every((id) => explained.has(id)),
+  );
 }
 
 function dedupe(findings: Finding[]): Finding[] {
@@ -168,7 +172,10 @@ export interface RunPorts {
   /** Epoch ms for `ingestedAt`; the only clock the pipeline reads. */
   now: () => number;
   /** Per-file hook for the verbose listing: which reader read a file. */
-  onFile?: (uri: string, parsed: Pick<ParsedFile, 'format' | 'skipped'> & { events: number; flows?: number }) => void;
+  onFile?: (
+    uri: string,
+    parsed: Pick<ParsedFile, 'format' | 'skipped'> & { events: number; flows?: number },
+  ) => void;
 }
 
 /**
@@ -200,7 +207,8 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
       continue;
     }
     ports.progress?.fileStarted?.(object.uri);
-    const done = () => ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
+    const done = () =>
+      ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
     let text: string;
     let sha256: string;
     try {
@@ -218,9 +226,17 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
       done();
       continue;
     }
-    const parsed = parseLogFile(object.uri, text, { flowFormat: engine.config.flowLogs.format, referenceTime: ports.now() });
+    const parsed = parseLogFile(object.uri, text, {
+      flowFormat: engine.config.flowLogs.format,
+      referenceTime: ports.now(),
+    });
     const flows = parsed.flows ?? [];
-    ports.onFile?.(object.uri, { format: parsed.format, skipped: parsed.skipped, events: parsed.events.length, flows: flows.length });
+    ports.onFile?.(object.uri, {
+      format: parsed.format,
+      skipped: parsed.skipped,
+      events: parsed.events.length,
+      flows: flows.length,
+    });
     if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
     // Per-principal profiles for this file's events come from the store before processing.
     await engine.prepare(parsed.events, ports.store);

@@ -22,7 +22,10 @@ describe('bad input: every good record beside a bad one is processed, exit 2', (
   const { eventTime: _t, ...noTime } = r1;
   const { eventName: _n, ...noName } = r2;
   writeFileSync(join(dir, 'h-missing-fields.json'), JSON.stringify({ Records: [noTime, r1, noName] }));
-  writeFileSync(join(dir, 'i-garbage.json.gz'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+  writeFileSync(
+    join(dir, 'i-garbage.json.gz'),
+    Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),
+  );
   symlinkSync(join(dir, 'does-not-exist.json'), join(dir, 'j-unreadable.json'));
   const db = join(dir, 'store.duckdb');
 

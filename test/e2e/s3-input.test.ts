@@ -31,12 +31,29 @@ describe('logwarden analyze s3://bucket/prefix (s3rver on 127.0.0.1)', () => {
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
     };
-    const client = new S3Client({ endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = new S3Client({
+      endpoint: env.AWS_ENDPOINT_URL_S3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const prefix = 'AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10';
     for (const file of files) {
-      await client.send(new PutObjectCommand({ Bucket: 'trail-bucket', Key: `${prefix}/${basename(file)}.gz`, Body: gzipSync(readFileSync(file)) }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: 'trail-bucket',
+          Key: `${prefix}/${basename(file)}.gz`,
+          Body: gzipSync(readFileSync(file)),
+        }),
+      );
     }
-    await client.send(new PutObjectCommand({ Bucket: 'trail-bucket', Key: 'AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/digest.json.gz', Body: gzipSync('{"digestStartTime":"x","digestEndTime":"y"}') }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'trail-bucket',
+        Key: 'AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/digest.json.gz',
+        Body: gzipSync('{"digestStartTime":"x","digestEndTime":"y"}'),
+      }),
+    );
     await client.send(new PutObjectCommand({ Bucket: 'trail-bucket', Key: 'elsewhere/x.json', Body: '{}' }));
     client.destroy();
   });
@@ -46,7 +63,10 @@ describe('logwarden analyze s3://bucket/prefix (s3rver on 127.0.0.1)', () => {
   });
 
   it('reads every object under the prefix, skips digest files, and stores the events', async () => {
-    const run = await runCli(['analyze', 's3://trail-bucket/AWSLogs/', '--db', join(work, 'db.duckdb'), '--format', 'json'], { env });
+    const run = await runCli(
+      ['analyze', 's3://trail-bucket/AWSLogs/', '--db', join(work, 'db.duckdb'), '--format', 'json'],
+      { env },
+    );
     assert.equal(run.code, 0, run.stderr);
     const doc = JSON.parse(run.stdout);
     assert.equal(doc.run.files, 7);

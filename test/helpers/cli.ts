@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI as a user would (a spawned process with piped output). */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/logwarden.js'), ...args], {
       cwd: options.cwd ?? ROOT,

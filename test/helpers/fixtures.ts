@@ -30,7 +30,9 @@ export function pantherLogs(): { ruleId: string; expected: boolean; log: Record<
     .filter(Boolean)
     .map((line) => {
       const c = JSON.parse(line);
-      const log = Object.fromEntries(Object.entries(c.log as Record<string, unknown>).filter(([k]) => !k.startsWith('p_')));
+      const log = Object.fromEntries(
+        Object.entries(c.log as Record<string, unknown>).filter(([k]) => !k.startsWith('p_')),
+      );
       return { ruleId: c.rule_id, expected: c.expected, log };
     });
 }

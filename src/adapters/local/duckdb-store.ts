@@ -68,7 +68,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingMin = Number.POSITIVE_INFINITY;
   private pendingMax = Number.NEGATIVE_INFINITY;
   private pendingFindings: { finding: Finding; fileId: string }[] = [];
-  private pendingFiles = new Map<string, { file: IngestedFile; errors: InputError[]; flows?: FlowAggregate[] }>();
+  private pendingFiles = new Map<
+    string,
+    { file: IngestedFile; errors: InputError[]; flows?: FlowAggregate[] }
+  >();
   /** Flow aggregate rows buffered with the files (they count toward the write size like events). */
   private pendingFlowRows = 0;
   /** Content hashes of every ingested file, loaded once: one lookup per file must not be a query. */
@@ -77,7 +80,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private writing: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
   private written: StoredCounts = { eventsStored: 0, findingsStored: 0 };
-  private readonly stagePath = join(tmpdir(), `logwarden-stage-${process.pid}-${Math.random().toString(36).slice(2)}.tsv`);
+  private readonly stagePath = join(
+    tmpdir(),
+    `logwarden-stage-${process.pid}-${Math.random().toString(36).slice(2)}.tsv`,
+  );
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -89,7 +95,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
    * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
    * bounded (`memoryLimit`, default 512MB) so a large run spills to disk instead of growing.
    */
-  static async open(path: string, options: { timeZone?: string; memoryLimit?: string } = {}): Promise<DuckDbEventStore> {
+  static async open(
+    path: string,
+    options: { timeZone?: string; memoryLimit?: string } = {},
+  ): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
       memory_limit: options.memoryLimit ?? '512MB',
@@ -125,7 +134,11 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   async ingest(batch: IngestBatch): Promise<StoredCounts> {
     if (await this.isIngested(batch.file.id)) return NOTHING;
-    this.pendingFiles.set(batch.file.id, { file: batch.file, errors: batch.errors, flows: batch.flowAggregates });
+    this.pendingFiles.set(batch.file.id, {
+      file: batch.file,
+      errors: batch.errors,
+      flows: batch.flowAggregates,
+    });
     this.pendingFlowRows += batch.flowAggregates?.length ?? 0;
     for (const e of batch.events) {
       if (this.pendingIds.has(e.id)) continue;
@@ -296,11 +309,15 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       FROM events ${where}`);
     const ranked = async (column: string, extra = '') =>
       topN(
-        (await rows(`SELECT ${column} AS name, count(*) AS n FROM events ${where} ${extra ? (where ? `AND ${extra}` : `WHERE ${extra}`) : ''}
-                     GROUP BY 1 ORDER BY n DESC, name LIMIT ${Number(top)}`)).map((r) => [String(r.name), Number(r.n)] as [string, number]),
+        (
+          await rows(`SELECT ${column} AS name, count(*) AS n FROM events ${where} ${extra ? (where ? `AND ${extra}` : `WHERE ${extra}`) : ''}
+                     GROUP BY 1 ORDER BY n DESC, name LIMIT ${Number(top)}`)
+        ).map((r) => [String(r.name), Number(r.n)] as [string, number]),
         top,
       );
-    const flagRows = await rows(`SELECT flag, count(*) AS n FROM (SELECT unnest(flags) AS flag FROM events ${where}) GROUP BY flag`);
+    const flagRows = await rows(
+      `SELECT flag, count(*) AS n FROM (SELECT unnest(flags) AS flag FROM events ${where}) GROUP BY flag`,
+    );
     const hourRows = await rows(`
       SELECT hour(timezone('${this.timeZone.replaceAll("'", "''")}', make_timestamp(time_ms * 1000))) AS h, count(*) AS n
       FROM events ${where} GROUP BY h`);
@@ -308,7 +325,9 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     for (const r of hourRows) hourly[Number(r.h)] = Number(r.n);
     const findingsBySeverity = emptySeverityCounts();
     const fWhere = where.replaceAll('time_ms', 'f.time_ms').replaceAll('file_id', 'f.file_id');
-    for (const r of await rows(`SELECT severity, count(*) AS n FROM findings f ${fWhere} GROUP BY severity`)) {
+    for (const r of await rows(
+      `SELECT severity, count(*) AS n FROM findings f ${fWhere} GROUP BY severity`,
+    )) {
       findingsBySeverity[r.severity as Severity] = Number(r.n);
     }
     // Each finding counts once per ATT&CK tactic it maps to.
@@ -375,7 +394,11 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   }
 
   async findings(query: FindingQuery): Promise<Finding[]> {
-    const { where, params } = await this.whereClause({ fileIds: query.fileIds, since: query.since, until: query.until });
+    const { where, params } = await this.whereClause({
+      fileIds: query.fileIds,
+      since: query.since,
+      until: query.until,
+    });
     const conditions = where ? [where.slice('WHERE '.length)] : [];
     if (query.minSeverity) {
       const allowed = SEVERITIES.slice(SEVERITIES.indexOf(query.minSeverity)).map((s) => `'${s}'`);
@@ -405,7 +428,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   async saveState(key: string, value: unknown): Promise<void> {
     await this.writing;
-    await this.conn.run('INSERT OR REPLACE INTO detector_state VALUES ($1, $2)', [key, JSON.stringify(value)]);
+    await this.conn.run('INSERT OR REPLACE INTO detector_state VALUES ($1, $2)', [
+      key,
+      JSON.stringify(value),
+    ]);
   }
 
   /** Per-principal baseline profiles (table `principal_profiles`, see duckdb-profiles.ts). */
@@ -464,9 +490,26 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 function eventRow(e: ProcessedEvent, fileId: string): string {
   const p = e.principal;
   return [
-    tsv(e.id), e.time, tsv(e.source), tsv(e.account), tsv(e.region), tsv(e.service), tsv(e.action),
-    tsv(p.type), tsv(p.id), tsv(p.name), tsv(p.arn), tsv(p.accessKeyId), tsv(e.sourceIp), tsv(e.userAgent),
-    tsv(e.errorCode), tsv(e.errorMessage), e.readOnly ?? '', e.riskScore, `[${e.anomalyFlags.join(',')}]`, fileId,
+    tsv(e.id),
+    e.time,
+    tsv(e.source),
+    tsv(e.account),
+    tsv(e.region),
+    tsv(e.service),
+    tsv(e.action),
+    tsv(p.type),
+    tsv(p.id),
+    tsv(p.name),
+    tsv(p.arn),
+    tsv(p.accessKeyId),
+    tsv(e.sourceIp),
+    tsv(e.userAgent),
+    tsv(e.errorCode),
+    tsv(e.errorMessage),
+    e.readOnly ?? '',
+    e.riskScore,
+    `[${e.anomalyFlags.join(',')}]`,
+    fileId,
   ].join('\t');
 }
 

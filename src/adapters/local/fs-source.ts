@@ -1,12 +1,12 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
-const LOG_FILE = /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$|\.log\.\d+(\.gz)?$|^(syslog|messages|secure|auth\.log)(\.\d+)?$/i;
-
+const LOG_FILE =
+  /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$|\.log\.\d+(\.gz)?$|^(syslog|messages|secure|auth\.log)(\.\d+)?$/i;
 
 /**
  * Log files under a path: the file itself, or every log file in a directory tree (the
@@ -35,7 +35,10 @@ export class FsObjectSource implements ObjectSource {
       found++;
       yield object;
     }
-    if (found === 0) throw new InputPathError(`${this.root}: no log files found (looked for .json, .json.gz, .jsonl, .log …)`);
+    if (found === 0)
+      throw new InputPathError(
+        `${this.root}: no log files found (looked for .json, .json.gz, .jsonl, .log …)`,
+      );
   }
 
   private async *walk(dir: string): AsyncIterable<SourceObject> {

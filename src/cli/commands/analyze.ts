@@ -1,21 +1,20 @@
 import type { Command } from 'commander';
 import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
-import { atLeast, parseSeverity, type Severity } from '../../core/finding.ts';
-import { Engine } from '../../core/pipeline.ts';
-import { runIngest } from '../../core/pipeline.ts';
-import { loadConfig } from '../config-file.ts';
-import { EXIT } from '../exit-codes.ts';
-import { terminalProgress } from '../progress.ts';
-import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
-import { sourceFor } from '../sources.ts';
-import { defaultDetectors } from '../../core/detect/default-detectors.ts';
 import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
 import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
-import { geoLookupFor } from '../geo.ts';
-import { renderBaselineStatus } from '../render-baseline.ts';
+import { defaultDetectors } from '../../core/detect/default-detectors.ts';
 import { collectDiagnostics } from '../../core/detect/detector.ts';
+import { atLeast, parseSeverity, type Severity } from '../../core/finding.ts';
+import { Engine, runIngest } from '../../core/pipeline.ts';
 import { countFindingsByTactic } from '../../core/report/summary.ts';
+import { loadConfig } from '../config-file.ts';
+import { EXIT } from '../exit-codes.ts';
+import { geoLookupFor } from '../geo.ts';
+import { terminalProgress } from '../progress.ts';
+import { renderBaselineStatus } from '../render-baseline.ts';
 import { detectionJson, renderDetection } from '../render-detection.ts';
+import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
+import { sourceFor } from '../sources.ts';
 
 export const DEFAULT_DB = '.logwarden/logwarden.duckdb';
 
@@ -125,7 +124,8 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     }
     if (run.inputErrors.length > 0) return EXIT.inputErrors;
     const severities = Object.entries(summary.findingsBySeverity) as [Severity, number][];
-    if (failOn && severities.some(([severity, n]) => n > 0 && atLeast(severity, failOn))) return EXIT.findings;
+    if (failOn && severities.some(([severity, n]) => n > 0 && atLeast(severity, failOn)))
+      return EXIT.findings;
     return EXIT.ok;
   } finally {
     await store.close();

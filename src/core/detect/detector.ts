@@ -1,6 +1,6 @@
 import type { AnomalyFlag, NormalizedEvent, ProcessedEvent } from '../event.ts';
-import type { EventStore } from '../ports.ts';
 import type { Finding } from '../finding.ts';
+import type { EventStore } from '../ports.ts';
 
 /** A rule that threw on an event: kept, counted and shown, never silently skipped. */
 export interface RuleError {
@@ -66,9 +66,11 @@ export function collectDiagnostics(detectors: readonly Detector[]): DetectorDiag
     if (!diag) continue;
     total.ruleErrors.push(...diag.ruleErrors);
     total.ruleErrorCount += diag.ruleErrorCount;
-    for (const [k, v] of Object.entries(diag.ruleErrorsByRule)) total.ruleErrorsByRule[k] = (total.ruleErrorsByRule[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(diag.ruleErrorsByRule))
+      total.ruleErrorsByRule[k] = (total.ruleErrorsByRule[k] ?? 0) + v;
     total.suppressed += diag.suppressed;
-    for (const [k, v] of Object.entries(diag.suppressedByRule)) total.suppressedByRule[k] = (total.suppressedByRule[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(diag.suppressedByRule))
+      total.suppressedByRule[k] = (total.suppressedByRule[k] ?? 0) + v;
     total.evaluations = (total.evaluations ?? 0) + (diag.evaluations ?? 0);
   }
   return total;

@@ -1,5 +1,5 @@
-import { stableId } from '../hash.ts';
 import type { InputError, NormalizedEvent, Principal, RecordResult } from '../event.ts';
+import { stableId } from '../hash.ts';
 
 /** What one CloudTrail file held: its events, the records that failed, or why the file was skipped. */
 export interface CloudTrailParse {
@@ -123,7 +123,9 @@ export function normalizeCloudTrailRecord(
   const service = str(r.eventSource) ?? 'unknown';
   const sourceIp = str(r.sourceIPAddress) ?? '';
   const event: NormalizedEvent = {
-    id: str(r.eventID) ?? stableId('cloudtrail', eventTime, service, eventName, principal.id, sourceIp, str(r.requestID)),
+    id:
+      str(r.eventID) ??
+      stableId('cloudtrail', eventTime, service, eventName, principal.id, sourceIp, str(r.requestID)),
     time,
     source: 'cloudtrail',
     account: str(r.recipientAccountId) ?? principal.accountId ?? '',
@@ -174,7 +176,11 @@ export function normalizeIdentity(identity: unknown, record: Record<string, unkn
       break;
     case 'AssumedRole': {
       const session = lastSegment(arn) ?? principalId?.split(':')[1];
-      name = issuerName ? (session ? `${issuerName}/${session}` : issuerName) : (arn ?? principalId ?? 'unknown');
+      name = issuerName
+        ? session
+          ? `${issuerName}/${session}`
+          : issuerName
+        : (arn ?? principalId ?? 'unknown');
       break;
     }
     case 'FederatedUser':

@@ -19,7 +19,10 @@ describe('configuration', () => {
         /logwarden\.config\.yaml is invalid/.test(err.message) &&
         /timezone: unknown key \(allowed: timeZone, /.test(err.message),
     );
-    assert.throws(() => parseConfig({ businessHours: { start: 9, finish: 17 } }), /businessHours\.finish: unknown key \(allowed: start, end, days\)/);
+    assert.throws(
+      () => parseConfig({ businessHours: { start: 9, finish: 17 } }),
+      /businessHours\.finish: unknown key \(allowed: start, end, days\)/,
+    );
   });
 
   it('names a bad value and what is allowed', () => {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { normalizeCloudTrailRecord, normalizeIdentity, parseCloudTrail } from '../../../src/core/sources/cloudtrail.ts';
+import {
+  normalizeCloudTrailRecord,
+  normalizeIdentity,
+  parseCloudTrail,
+} from '../../../src/core/sources/cloudtrail.ts';
 import { EXAMPLES, jsonFiles, pantherLogs, recordsOf, STRATUS } from '../../helpers/fixtures.ts';
 
 describe('CloudTrail reader on real logs', () => {
@@ -19,7 +23,9 @@ describe('CloudTrail reader on real logs', () => {
   });
 
   it('normalizes every Panther CloudTrail test log that has an eventName and a real eventTime', () => {
-    const logs = pantherLogs().filter((c) => c.log.eventName && !Number.isNaN(Date.parse(String(c.log.eventTime))));
+    const logs = pantherLogs().filter(
+      (c) => c.log.eventName && !Number.isNaN(Date.parse(String(c.log.eventTime))),
+    );
     assert.ok(logs.length > 250);
     for (const { log } of logs) {
       const result = normalizeCloudTrailRecord(log, 'panther', 0);
@@ -56,13 +62,28 @@ describe('CloudTrail file shapes', () => {
   });
 
   it('recognises digest files by path and by content, and skips them', () => {
-    const digest = JSON.stringify({ digestStartTime: '2023-07-10T11:00:00Z', digestEndTime: '2023-07-10T12:00:00Z', logFiles: [] });
-    assert.equal(parseCloudTrail('AWSLogs/1/CloudTrail-Digest/us-east-1/2023/07/10/x.json.gz', '{}').skipped, 'digest');
+    const digest = JSON.stringify({
+      digestStartTime: '2023-07-10T11:00:00Z',
+      digestEndTime: '2023-07-10T12:00:00Z',
+      logFiles: [],
+    });
+    assert.equal(
+      parseCloudTrail('AWSLogs/1/CloudTrail-Digest/us-east-1/2023/07/10/x.json.gz', '{}').skipped,
+      'digest',
+    );
     assert.equal(parseCloudTrail('somewhere/x.json', digest).skipped, 'digest');
   });
 
   it('reports bad records with their index and keeps the good ones', () => {
-    const text = JSON.stringify({ Records: [records[0], { eventTime: '2023-07-10T11:00:00Z' }, 42, { ...records[1], eventTime: 'yesterday' }, records[2]] });
+    const text = JSON.stringify({
+      Records: [
+        records[0],
+        { eventTime: '2023-07-10T11:00:00Z' },
+        42,
+        { ...records[1], eventTime: 'yesterday' },
+        records[2],
+      ],
+    });
     const parsed = parseCloudTrail('f.json', text);
     assert.equal(parsed.events.length, 2);
     assert.deepEqual(
@@ -107,16 +128,112 @@ describe('CloudTrail file shapes', () => {
 // Identity blocks as the CloudTrail userIdentity documentation shows them.
 describe('userIdentity types', () => {
   const cases: [string, Record<string, unknown>, string, Record<string, unknown>?][] = [
-    ['IAMUser', { type: 'IAMUser', principalId: 'AIDAJ45Q7YFFAREXAMPLE', arn: 'arn:aws:iam::123456789012:user/Alice', accountId: '123456789012', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', userName: 'Alice' }, 'Alice'],
-    ['AssumedRole', { type: 'AssumedRole', principalId: 'AROAIDPPEZS35WEXAMPLE:AssumedRoleSessionName', arn: 'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName', accountId: '123456789012', accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAIDPPEZS35WEXAMPLE', arn: 'arn:aws:iam::123456789012:role/RoleToBeAssumed', accountId: '123456789012', userName: 'RoleToBeAssumed' }, attributes: { creationDate: '2019-06-10T19:04:24Z', mfaAuthenticated: 'true' } } }, 'RoleToBeAssumed/MySessionName', { mfa: true, sessionIssuer: 'arn:aws:iam::123456789012:role/RoleToBeAssumed' }],
-    ['Root', { type: 'Root', principalId: '123456789012', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012' }, 'root'],
+    [
+      'IAMUser',
+      {
+        type: 'IAMUser',
+        principalId: 'AIDAJ45Q7YFFAREXAMPLE',
+        arn: 'arn:aws:iam::123456789012:user/Alice',
+        accountId: '123456789012',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        userName: 'Alice',
+      },
+      'Alice',
+    ],
+    [
+      'AssumedRole',
+      {
+        type: 'AssumedRole',
+        principalId: 'AROAIDPPEZS35WEXAMPLE:AssumedRoleSessionName',
+        arn: 'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName',
+        accountId: '123456789012',
+        accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            principalId: 'AROAIDPPEZS35WEXAMPLE',
+            arn: 'arn:aws:iam::123456789012:role/RoleToBeAssumed',
+            accountId: '123456789012',
+            userName: 'RoleToBeAssumed',
+          },
+          attributes: { creationDate: '2019-06-10T19:04:24Z', mfaAuthenticated: 'true' },
+        },
+      },
+      'RoleToBeAssumed/MySessionName',
+      { mfa: true, sessionIssuer: 'arn:aws:iam::123456789012:role/RoleToBeAssumed' },
+    ],
+    [
+      'Root',
+      {
+        type: 'Root',
+        principalId: '123456789012',
+        arn: 'arn:aws:iam::123456789012:root',
+        accountId: '123456789012',
+      },
+      'root',
+    ],
     ['AWSService', { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' }, 'cloudtrail.amazonaws.com'],
-    ['AWSAccount', { type: 'AWSAccount', principalId: 'AIDAJ45Q7YFFAREXAMPLE', accountId: '111122223333' }, '111122223333'],
-    ['FederatedUser', { type: 'FederatedUser', principalId: '123456789012:Mary', arn: 'arn:aws:sts::123456789012:federated-user/Mary', accountId: '123456789012', sessionContext: { sessionIssuer: { type: 'IAMUser', userName: 'Bob', arn: 'arn:aws:iam::123456789012:user/Bob' } } }, 'Mary'],
-    ['IdentityCenterUser', { type: 'IdentityCenterUser', accountId: '123456789012', onBehalfOf: { userId: '544894e8-80c1-707f-60e3-3ba6510dfac1', identityStoreArn: 'arn:aws:identitystore::123456789012:identitystore/d-9067642ac7' }, credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE' }, '544894e8-80c1-707f-60e3-3ba6510dfac1'],
-    ['SAMLUser', { type: 'SAMLUser', principalId: 'SampleUkh1i4+ExamplexL/jEvs=:SamlExample', userName: 'SamlExample', identityProvider: 'bdGOnTesti4+ExamplexL/jEvs=' }, 'SamlExample'],
-    ['WebIdentityUser', { type: 'WebIdentityUser', principalId: 'accounts.google.com:application-id.apps.googleusercontent.com:user-id', userName: 'user-id', identityProvider: 'accounts.google.com' }, 'user-id'],
-    ['Unknown', { type: 'Unknown', principalId: 'AIDACKCEVSQ6C2EXAMPLE', accountId: '123456789012', userName: 'alice@example.com' }, 'alice@example.com'],
+    [
+      'AWSAccount',
+      { type: 'AWSAccount', principalId: 'AIDAJ45Q7YFFAREXAMPLE', accountId: '111122223333' },
+      '111122223333',
+    ],
+    [
+      'FederatedUser',
+      {
+        type: 'FederatedUser',
+        principalId: '123456789012:Mary',
+        arn: 'arn:aws:sts::123456789012:federated-user/Mary',
+        accountId: '123456789012',
+        sessionContext: {
+          sessionIssuer: { type: 'IAMUser', userName: 'Bob', arn: 'arn:aws:iam::123456789012:user/Bob' },
+        },
+      },
+      'Mary',
+    ],
+    [
+      'IdentityCenterUser',
+      {
+        type: 'IdentityCenterUser',
+        accountId: '123456789012',
+        onBehalfOf: {
+          userId: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+          identityStoreArn: 'arn:aws:identitystore::123456789012:identitystore/d-9067642ac7',
+        },
+        credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE',
+      },
+      '544894e8-80c1-707f-60e3-3ba6510dfac1',
+    ],
+    [
+      'SAMLUser',
+      {
+        type: 'SAMLUser',
+        principalId: 'SampleUkh1i4+ExamplexL/jEvs=:SamlExample',
+        userName: 'SamlExample',
+        identityProvider: 'bdGOnTesti4+ExamplexL/jEvs=',
+      },
+      'SamlExample',
+    ],
+    [
+      'WebIdentityUser',
+      {
+        type: 'WebIdentityUser',
+        principalId: 'accounts.google.com:application-id.apps.googleusercontent.com:user-id',
+        userName: 'user-id',
+        identityProvider: 'accounts.google.com',
+      },
+      'user-id',
+    ],
+    [
+      'Unknown',
+      {
+        type: 'Unknown',
+        principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+        accountId: '123456789012',
+        userName: 'alice@example.com',
+      },
+      'alice@example.com',
+    ],
   ];
   for (const [type, identity, name, extra] of cases) {
     it(`${type} gets a readable name and a stable id`, () => {
@@ -124,7 +241,8 @@ describe('userIdentity types', () => {
       assert.equal(principal.type, type);
       assert.equal(principal.name, name);
       assert.ok(principal.id.length > 0);
-      for (const [k, v] of Object.entries(extra ?? {})) assert.deepEqual(principal[k as keyof typeof principal], v, k);
+      for (const [k, v] of Object.entries(extra ?? {}))
+        assert.deepEqual(principal[k as keyof typeof principal], v, k);
     });
   }
 
