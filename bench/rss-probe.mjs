@@ -1,7 +1,9 @@
 // Preloaded into the measured process: on exit, writes its peak RSS (KiB) where the benchmark asks.
-import { writeFileSync } from 'node:fs';
+// The CLI re-runs itself once with its V8 flags; the process that did the work exits first and its
+// figure is kept (the launcher's own is smaller and is not written over it).
+import { existsSync, writeFileSync } from 'node:fs';
 
 process.on('exit', () => {
-  if (process.env.LOGWARDEN_RSS_FILE)
-    writeFileSync(process.env.LOGWARDEN_RSS_FILE, String(process.resourceUsage().maxRSS));
+  const file = process.env.LOGWARDEN_RSS_FILE;
+  if (file && !existsSync(file)) writeFileSync(file, String(process.resourceUsage().maxRSS));
 });

