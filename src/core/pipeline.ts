@@ -3,6 +3,7 @@ import type { Detector } from './detect/detector.ts';
 import { FlagEvaluator, riskScore } from './detect/flags.ts';
 import { isFlowDetector } from './detect/flow/flow-detector.ts';
 import { HIGH_RISK_EVENT_RULE, HighRiskEventDetector } from './detect/high-risk-event.ts';
+import { SuppressedDetector, Suppressor } from './detect/suppression.ts';
 import { GeoEnricher } from './enrich/geo-enricher.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
 import type { Finding } from './finding.ts';
@@ -40,7 +41,13 @@ export class Engine {
     options: EngineOptions = {},
   ) {
     this.flags = new FlagEvaluator(config);
-    this.detectors = [...detectors, new HighRiskEventDetector(config.highRiskThreshold)];
+    // The seed's own finding honours the user's suppressions like every other detector's.
+    const seed = new HighRiskEventDetector(config.highRiskThreshold);
+    const suppressions = config.detection.suppressions;
+    this.detectors = [
+      ...detectors,
+      suppressions.length ? new SuppressedDetector(seed, new Suppressor(suppressions)) : seed,
+    ];
     this.enricher = new GeoEnricher(options.geo, config.geo.cacheSize);
   }
 

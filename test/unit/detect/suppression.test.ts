@@ -82,3 +82,30 @@ describe('suppressions', () => {
     );
   });
 });
+
+describe('suppressions of the seed finding', () => {
+  it('hide the generic high-risk-event finding too, and count it', () => {
+    // An event no specific rule explains (the seed finding stands alone), made high-risk by its flags.
+    const risky = ctEvent({
+      eventTime: '2024-05-04T02:00:00Z',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutBucketLifecycle',
+      sourceIPAddress: '198.51.100.7',
+      errorCode: 'AccessDenied',
+    });
+    const run = (suppressions: unknown[]) => {
+      const config = parseConfig({ detection: { suppressions } });
+      const engine = new Engine(config, []);
+      const { findings } = engine.process([structuredClone(risky)]);
+      return { findings, diag: collectDiagnostics(engine.detectors) };
+    };
+    const open = run([]);
+    assert.deepEqual(
+      open.findings.map((f) => f.ruleId),
+      ['seed.high-risk-event'],
+    );
+    const hidden = run([{ rule: 'seed.high-risk-event', principal: 'alice', reason: 'lifecycle tooling' }]);
+    assert.deepEqual(hidden.findings, []);
+    assert.equal(hidden.diag.suppressedByRule['seed.high-risk-event'], 1);
+  });
+});
