@@ -1,6 +1,7 @@
 import type { ProcessedEvent } from '../event.ts';
 import { type Finding, SEVERITY_RISK, type Severity } from '../finding.ts';
 import { stableId } from '../hash.ts';
+import { CallKindCache } from './call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics, RuleError } from './detector.ts';
 import { eventEvidence, pickPrincipal } from './high-risk-event.ts';
 import type { Rule, RuleContext, RuleMatch } from './rule.ts';
@@ -42,7 +43,7 @@ export class RuleEngine implements Detector {
   private readonly anywhere: Rule[] = [];
   private readonly ctx: RuleContext;
   private readonly remembered = new Set<string>();
-  private readonly candidateCache = new Map<string, Rule[]>();
+  private readonly candidateCache = new CallKindCache<Rule[]>((event) => this.lookup(event));
   private readonly errors: RuleError[] = [];
   private readonly errorsByRule = new Map<string, number>();
   private errorCount = 0;
@@ -83,14 +84,7 @@ export class RuleEngine implements Detector {
 
   /** The rules that may apply to an event (by its source, eventSource and eventName); cached per kind of call. */
   candidates(event: ProcessedEvent): Rule[] {
-    const key = `${event.source}\u0000${event.service}\u0000${event.action}`;
-    let found = this.candidateCache.get(key);
-    if (!found) {
-      found = this.lookup(event);
-      if (this.candidateCache.size >= 20_000) this.candidateCache.clear();
-      this.candidateCache.set(key, found);
-    }
-    return found;
+    return this.candidateCache.get(event);
   }
 
   private lookup(event: ProcessedEvent): Rule[] {

@@ -1,6 +1,7 @@
 import type { ProcessedEvent } from '../../event.ts';
 import { type Finding, SEVERITY_RISK } from '../../finding.ts';
 import { stableId } from '../../hash.ts';
+import { CallKindCache } from '../call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics, RuleError } from '../detector.ts';
 import { canonicalAction, compactEvidence } from '../engine.ts';
 import { eventEvidence, pickPrincipal } from '../high-risk-event.ts';
@@ -32,7 +33,7 @@ export class ThresholdDetector implements Detector {
   readonly id = 'threshold-rules';
   private readonly state = new Map<string, Map<string, Group>>();
   private readonly byKey = new Map<string, ThresholdRule[]>();
-  private readonly candidateCache = new Map<string, ThresholdRule[]>();
+  private readonly candidateCache = new CallKindCache<ThresholdRule[]>((event) => this.lookup(event));
   private readonly errors: RuleError[] = [];
   private readonly errorsByRule = new Map<string, number>();
   private errorCount = 0;
@@ -58,14 +59,7 @@ export class ThresholdDetector implements Detector {
 
   /** Threshold rules that may apply to an event; cached per kind of call. */
   candidates(event: ProcessedEvent): ThresholdRule[] {
-    const key = `${event.source}\u0000${event.service}\u0000${event.action}`;
-    let found = this.candidateCache.get(key);
-    if (!found) {
-      found = this.lookup(event);
-      if (this.candidateCache.size >= 20_000) this.candidateCache.clear();
-      this.candidateCache.set(key, found);
-    }
-    return found;
+    return this.candidateCache.get(event);
   }
 
   private lookup(event: ProcessedEvent): ThresholdRule[] {
