@@ -104,6 +104,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       memory_limit: options.memoryLimit ?? '256MB',
       // Inserts need not keep row order: lets DuckDB stream them within the memory limit.
       preserve_insertion_order: 'false',
+      // Checkpoint at close, not after every batch's commit (each batch's WAL passes the 16MB default).
+      checkpoint_threshold: '1GB',
     });
     const conn = await instance.connect();
     await conn.run(SCHEMA);
@@ -151,6 +153,9 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     if (this.pendingRows.length + this.pendingFlowRows >= FLUSH_EVENTS) {
       // Written in the background: DuckDB inserts this batch on its own threads while the caller
       // parses the next files. Writes stay in order; a failure surfaces at the next call.
+      // Back-pressure: one batch is written while the next is gathered, never more, so memory
+      // stays bounded when DuckDB is slower than parsing.
+      await this.writing;
       this.writing = this.writePending();
     }
     if (this.writeError) throw this.writeError;
