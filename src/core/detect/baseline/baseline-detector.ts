@@ -26,7 +26,7 @@ import {
   type PrincipalProfile,
 } from './profile.ts';
 import { ProfileCache } from './profile-cache.ts';
-import { profileIdentity } from './profile-key.ts';
+import { type ProfileIdentity, profileIdentity } from './profile-key.ts';
 import { MAD_TO_SIGMA, median, medianAbsoluteDeviation } from './robust-stats.ts';
 import { SUSPICIOUS_UA_FAMILIES, uaFamily } from './ua-family.ts';
 
@@ -72,8 +72,15 @@ export class BaselineDetector implements Detector {
   private readonly hourFormat: Intl.DateTimeFormat;
   /** Principals seen in this run → warm after their latest call. */
   private readonly seen = new Map<string, boolean>();
-  private memo?: { event: NormalizedEvent; features: EventFeatures };
+  /** The features of the last event: `refineFlags` and `observe` ask for the same event in turn. */
+  private memoEvent?: NormalizedEvent;
+  private memoFeatures?: EventFeatures;
+  /** The identity of the last principal looked up (events of one principal come in runs). */
+  private lastPrincipal?: NormalizedEvent['principal'];
+  private lastIdentity?: ProfileIdentity;
   private readonly families = new Map<string, string>();
+  private lastAgent?: string;
+  private lastFamily = '';
   private readonly asnLabels = new Map<number, string>();
 
   constructor(
@@ -95,7 +102,7 @@ export class BaselineDetector implements Detector {
   async prepare(events: readonly NormalizedEvent[], store: EventStore): Promise<void> {
     const keys = new Set<string>();
     for (const e of events) {
-      const id = profileIdentity(e.principal);
+      const id = this.identity(e.principal);
       if (id) keys.add(id.key);
     }
     await this.cache.load(keys, profileStoreOf(store));
@@ -111,7 +118,7 @@ export class BaselineDetector implements Detector {
    * instead of "outside business hours"; before that the global rule stands.
    */
   refineFlags(event: NormalizedEvent, flags: AnomalyFlag[]): AnomalyFlag[] {
-    const id = profileIdentity(event.principal);
+    const id = this.identity(event.principal);
     const profile = id && this.cache.peek(id.key);
     if (!profile || !isWarm(profile, this.config)) return flags;
     const unusual = this.isUnusualHour(profile, this.features(event).hourOfWeek);
@@ -122,7 +129,7 @@ export class BaselineDetector implements Detector {
   }
 
   observe(event: ProcessedEvent): Finding[] {
-    const id = profileIdentity(event.principal);
+    const id = this.identity(event.principal);
     if (!id) return [];
     const f = this.features(event);
     let profile = this.cache.peek(id.key);
@@ -141,7 +148,7 @@ export class BaselineDetector implements Detector {
 
   /** Learns from an event without judging it (for `logwarden baseline`, rebuilding from history). */
   learnOnly(event: NormalizedEvent): void {
-    const id = profileIdentity(event.principal);
+    const id = this.identity(event.principal);
     if (!id) return;
     const f = this.features(event);
     let profile = this.cache.peek(id.key);
@@ -187,8 +194,28 @@ export class BaselineDetector implements Detector {
     this.seen.clear();
   }
 
+  /**
+   * profileIdentity, remembered for the last principal: it reads only these four fields, so equal
+   * fields give an equal identity (and the same key string, whose hash V8 keeps).
+   */
+  private identity(principal: NormalizedEvent['principal']): ProfileIdentity | undefined {
+    const last = this.lastPrincipal;
+    if (
+      last !== undefined &&
+      last.type === principal.type &&
+      last.arn === principal.arn &&
+      last.id === principal.id &&
+      last.name === principal.name
+    )
+      return this.lastIdentity;
+    const id = profileIdentity(principal);
+    this.lastPrincipal = principal;
+    this.lastIdentity = id;
+    return id;
+  }
+
   private features(event: NormalizedEvent): EventFeatures {
-    if (this.memo?.event === event) return this.memo.features;
+    if (this.memoEvent === event && this.memoFeatures) return this.memoFeatures;
     const cls = actionClass(event.service, event.action, event.readOnly);
     const f: EventFeatures = {
       time: event.time,
@@ -217,7 +244,8 @@ export class BaselineDetector implements Detector {
     }
     const key = event.principal.accessKeyId;
     if (key?.startsWith('AKIA')) f.accessKey = key;
-    this.memo = { event, features: f };
+    this.memoEvent = event;
+    this.memoFeatures = f;
     return f;
   }
 
@@ -234,16 +262,22 @@ export class BaselineDetector implements Detector {
 
   /** uaFamily, memoised: a trail has few distinct agents and the classifier tries many patterns. */
   private family(userAgent: string): string {
+    // Consecutive calls mostly share an agent: one comparison instead of hashing a long string.
+    if (userAgent === this.lastAgent) return this.lastFamily;
     let family = this.families.get(userAgent);
     if (family === undefined) {
       family = uaFamily(userAgent);
       if (this.families.size >= 10_000) this.families.clear();
       this.families.set(userAgent, family);
     }
+    this.lastAgent = userAgent;
+    this.lastFamily = family;
     return family;
   }
 
   private isUnusualHour(profile: PrincipalProfile, hourOfWeek: number): boolean {
+    // A call in this very hour of week already rules it out (the common case: one load, no sum).
+    if (profile.hours[hourOfWeek] > 0) return false;
     return callsAroundHour(profile, hourOfWeek, this.config.hourTolerance) === 0;
   }
 
@@ -252,8 +286,6 @@ export class BaselineDetector implements Detector {
     const out: Finding[] = [];
     const cfg = this.config;
     const who = p.name;
-    // Built only when a finding needs them: this runs for every event.
-    const call = () => `${shortService(event.service)}:${event.action}`;
 
     // Dormancy and travel compare with the last call, not with learned habits: no warm-up needed.
     const idle = f.time - p.lastSeen;
@@ -266,7 +298,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.dormantPrincipal,
           severity,
           event,
-          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${call()} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${plural(p.activeDays, 'day')} since ${dayLabel(utcDay(p.firstSeen))}.`,
+          `${who} was last active on ${dayLabel(utcDay(p.lastSeen))}, ${daysBetween(p.lastSeen, f.time)} days before this call (${callOf(event)} from ${where(event)}); principals idle for ${cfg.dormantDays} days or more count as dormant. Before that it was active on ${plural(p.activeDays, 'day')} since ${dayLabel(utcDay(p.firstSeen))}.`,
           { lastSeen: iso(p.lastSeen), idleDays: daysBetween(p.lastSeen, f.time), activeDays: p.activeDays },
         ),
       );
@@ -279,7 +311,7 @@ export class BaselineDetector implements Detector {
             BASELINE_RULES.dormantAccessKey,
             'MEDIUM',
             event,
-            `Access key ${f.accessKey} of ${who} was last used on ${dayLabel(utcDay(last))}, ${daysBetween(last, f.time)} days before this call (${call()} from ${where(event)}); keys unused for ${cfg.dormantDays} days or more count as dormant, though ${who} itself stayed active.`,
+            `Access key ${f.accessKey} of ${who} was last used on ${dayLabel(utcDay(last))}, ${daysBetween(last, f.time)} days before this call (${callOf(event)} from ${where(event)}); keys unused for ${cfg.dormantDays} days or more count as dormant, though ${who} itself stayed active.`,
             { accessKeyId: f.accessKey, keyLastUsed: iso(last), idleDays: daysBetween(last, f.time) },
           ),
         );
@@ -314,7 +346,6 @@ export class BaselineDetector implements Detector {
 
     if (!isWarm(p, cfg)) return out;
 
-    const history = () => `${p.activeDays} active days`;
     const loginNew =
       f.loginNetwork !== undefined &&
       Object.keys(p.dims.loginNetwork).length > 0 &&
@@ -338,7 +369,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newCountry,
           severity,
           event,
-          `${who} called from ${places(p)}; this call (${call()}) came from ${where(event)}.`,
+          `${who} called from ${places(p)}; this call (${callOf(event)}) came from ${where(event)}.`,
           { knownCountries: Object.keys(p.dims.country), knownAsns: Object.keys(p.dims.asn) },
         ),
       );
@@ -348,7 +379,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newAsn,
           'LOW',
           event,
-          `${who} called from ${places(p)}; this call (${call()}) came from ${where(event)}, a network it never used in a known country.`,
+          `${who} called from ${places(p)}; this call (${callOf(event)}) came from ${where(event)}, a network it never used in a known country.`,
           { knownAsns: Object.keys(p.dims.asn) },
         ),
       );
@@ -360,7 +391,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newRegion,
           writes ? 'MEDIUM' : 'LOW',
           event,
-          `${who} worked in ${seen(p, 'region', p.activeDays)}; this call (${call()}) was made in ${f.region}, a region it never used${writes ? ', and changes something there' : ''}.`,
+          `${who} worked in ${seen(p, 'region', p.activeDays)}; this call (${callOf(event)}) was made in ${f.region}, a region it never used${writes ? ', and changes something there' : ''}.`,
           { knownRegions: Object.keys(p.dims.region) },
         ),
       );
@@ -372,7 +403,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newService,
           'LOW',
           event,
-          `${who} used ${Object.keys(p.dims.service).length} services on its ${history()} (${top(p, 'service', 5)}); this is its first call to ${shortService(f.service)} (${event.action}).`,
+          `${who} used ${Object.keys(p.dims.service).length} services on its ${p.activeDays} active days (${top(p, 'service', 5)}); this is its first call to ${shortService(f.service)} (${event.action}).`,
           { knownServices: Object.keys(p.dims.service) },
           discovery ? undefined : [VALID_ACCOUNT_DEFENSE_EVASION],
         ),
@@ -385,7 +416,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.newUserAgent,
           suspicious ? 'MEDIUM' : 'LOW',
           event,
-          `${who} called with ${seen(p, 'uaFamily', p.activeDays)}; this call (${call()}) came from ${f.uaFamily}${suspicious ? ', a tool attackers and testers use' : ''} ("${truncate(event.userAgent, 120)}").`,
+          `${who} called with ${seen(p, 'uaFamily', p.activeDays)}; this call (${callOf(event)}) came from ${f.uaFamily}${suspicious ? ', a tool attackers and testers use' : ''} ("${truncate(event.userAgent, 120)}").`,
           { knownFamilies: Object.keys(p.dims.uaFamily), family: f.uaFamily },
         ),
       );
@@ -400,7 +431,7 @@ export class BaselineDetector implements Detector {
           BASELINE_RULES.unusualHour,
           sensitive ? 'MEDIUM' : 'LOW',
           event,
-          `${who} made no call between ${pad((hour - tol + 24) % 24)}:00 and ${pad((hour + tol) % 24)}:59 (${this.timeZone}) on any of its ${history()} (it is active ${activeHours(p)}); this call (${call()}) came at ${this.clock(f.time)} from ${where(event)}.`,
+          `${who} made no call between ${pad((hour - tol + 24) % 24)}:00 and ${pad((hour + tol) % 24)}:59 (${this.timeZone}) on any of its ${p.activeDays} active days (it is active ${activeHours(p)}); this call (${callOf(event)}) came at ${this.clock(f.time)} from ${where(event)}.`,
           { hourOfDay: hour, timeZone: this.timeZone, hoursActive: activeHours(p) },
           undefined,
           `${p.key}|${f.day}`,
@@ -496,6 +527,11 @@ export class BaselineDetector implements Detector {
     const hm = `${this.hourFormat.format(time)} ${this.timeZone}`;
     return withDate ? `${hm} on ${dayLabel(utcDay(time))}` : hm;
   }
+}
+
+/** "iam:CreateUser": built only when a finding needs it (hoisted: a closure per event costs). */
+function callOf(event: NormalizedEvent): string {
+  return `${shortService(event.service)}:${event.action}`;
 }
 
 function where(event: NormalizedEvent): string {

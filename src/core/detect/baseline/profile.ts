@@ -113,39 +113,108 @@ export function isWarm(
   return profile.activeDays >= config.minDays && profile.events >= config.minEvents;
 }
 
+/**
+ * Per-profile memo of the last value and entry of each dimension, off the persisted shape (a
+ * non-enumerable symbol: JSON and deep equality never see it). A principal mostly repeats its
+ * service, region, network and tool, so most calls update the remembered entries in place instead
+ * of looking values up in the dimension records. `ready`: this object has learned a call in this
+ * process (so its day window is trimmed); `keysBounded`: its access keys are within their bound.
+ */
+interface LearnMemo {
+  ready: boolean;
+  keysBounded: boolean;
+  values: (string | undefined)[];
+  entries: (DimEntry | undefined)[];
+}
+const MEMO = Symbol('learn-memo');
+type Memoised = PrincipalProfile & { [MEMO]?: LearnMemo };
+
+function memoOf(profile: PrincipalProfile): LearnMemo {
+  const p = profile as Memoised;
+  let memo = p[MEMO];
+  if (!memo) {
+    memo = {
+      ready: false,
+      keysBounded: false,
+      values: new Array(DIMENSIONS.length),
+      entries: new Array(DIMENSIONS.length),
+    };
+    Object.defineProperty(p, MEMO, { value: memo, enumerable: false, writable: true });
+  }
+  return memo;
+}
+
+// Dimension indexes into the memo, in DIMENSIONS order.
+const SERVICE = 0;
+const ACTION_CLASS = 1;
+const REGION = 2;
+const COUNTRY = 3;
+const ASN = 4;
+const UA_FAMILY = 5;
+const LOGIN_NETWORK = 6;
+
 /** Adds one call to a profile. Calls older than what the profile saw count, but never as new days of a value. */
 export function learn(
   profile: PrincipalProfile,
   f: EventFeatures,
   config: Pick<BaselineConfig, 'maxValuesPerDimension' | 'historyDays'>,
 ): void {
+  const memo = memoOf(profile);
   if (profile.events === 0 || f.time < profile.firstSeen) profile.firstSeen = f.time;
   if (f.time > profile.lastSeen) profile.lastSeen = f.time;
   profile.events++;
-  addDaily(profile, f, config.historyDays);
+  addDaily(profile, f, config.historyDays, memo.ready);
   profile.hours[f.hourOfWeek]++;
   const max = config.maxValuesPerDimension;
-  touch(profile.dims.service, f.service, f, max);
-  touch(profile.dims.actionClass, f.actionClass, f, max);
-  if (f.region) touch(profile.dims.region, f.region, f, max);
-  if (f.country) touch(profile.dims.country, f.country, f, max);
-  if (f.asn) touch(profile.dims.asn, f.asn, f, max);
-  touch(profile.dims.uaFamily, f.uaFamily, f, max);
-  if (f.loginNetwork) touch(profile.dims.loginNetwork, f.loginNetwork, f, max);
+  const dims = profile.dims;
+  const midnight = f.day * DAY;
+  touch(dims.service, SERVICE, f.service, f.time, midnight, max, memo);
+  touch(dims.actionClass, ACTION_CLASS, f.actionClass, f.time, midnight, max, memo);
+  if (f.region) touch(dims.region, REGION, f.region, f.time, midnight, max, memo);
+  if (f.country) touch(dims.country, COUNTRY, f.country, f.time, midnight, max, memo);
+  if (f.asn) touch(dims.asn, ASN, f.asn, f.time, midnight, max, memo);
+  touch(dims.uaFamily, UA_FAMILY, f.uaFamily, f.time, midnight, max, memo);
+  if (f.loginNetwork) touch(dims.loginNetwork, LOGIN_NETWORK, f.loginNetwork, f.time, midnight, max, memo);
   if (f.accessKey) {
     const prev = profile.keys[f.accessKey];
     if (prev === undefined || f.time > prev) profile.keys[f.accessKey] = f.time;
-    evictOldest(profile.keys, MAX_KEYS, (t) => t);
+    // Once within bounds, only an addition can exceed them.
+    if (prev === undefined || !memo.keysBounded) {
+      evictOldestKeys(profile.keys, MAX_KEYS);
+      memo.keysBounded = true;
+    }
   }
+  memo.ready = true;
   if (f.geo && (!profile.lastGeo || f.time >= profile.lastGeo[0])) {
-    profile.lastGeo = [f.time, f.geo.lat, f.geo.lon, f.geo.country, f.geo.asn, f.geo.ip];
-    if (f.geo.city) profile.lastGeo.push(f.geo.city);
+    const g = f.geo;
+    const last = profile.lastGeo;
+    if (last) {
+      // Rewritten in place: the same JSON as a fresh array, without one per call.
+      last[0] = f.time;
+      last[1] = g.lat;
+      last[2] = g.lon;
+      last[3] = g.country;
+      last[4] = g.asn;
+      last[5] = g.ip;
+      if (g.city) last[6] = g.city;
+      else if (last.length > 6) last.length = 6;
+    } else {
+      profile.lastGeo = [f.time, g.lat, g.lon, g.country, g.asn, g.ip];
+      if (g.city) profile.lastGeo.push(g.city);
+    }
   }
 }
 
-function addDaily(profile: PrincipalProfile, f: EventFeatures, historyDays: number): void {
+function addDaily(profile: PrincipalProfile, f: EventFeatures, historyDays: number, ready: boolean): void {
   const daily = profile.daily;
   const last = daily[daily.length - 1];
+  if (ready && last && last[0] === f.day) {
+    // Another call on the newest day: the window of days is unchanged (and was trimmed when the
+    // day began), so only the counts move.
+    last[1]++;
+    profile.dayClasses[f.actionClass] = (profile.dayClasses[f.actionClass] ?? 0) + 1;
+    return;
+  }
   if (last && last[0] === f.day) {
     last[1]++;
   } else if (!last || f.day > last[0]) {
@@ -154,7 +223,8 @@ function addDaily(profile: PrincipalProfile, f: EventFeatures, historyDays: numb
     profile.dayClasses = {};
   } else {
     // An older day (out-of-order input): count it where it belongs, if still inside the window.
-    const i = daily.findIndex(([d]) => d >= f.day);
+    let i = 0;
+    while (daily[i][0] < f.day) i++;
     if (daily[i][0] === f.day) daily[i][1]++;
     else if (f.day > last[0] - historyDays) {
       daily.splice(i, 0, [f.day, 1]);
@@ -173,29 +243,42 @@ function addDaily(profile: PrincipalProfile, f: EventFeatures, historyDays: numb
   if (drop) daily.splice(0, drop);
 }
 
-function touch(values: Record<string, DimEntry>, value: string, f: EventFeatures, max: number): void {
-  const entry = values[value];
-  if (entry) {
-    // Last seen before today's midnight: a new active day for this value.
-    if (entry[3] < f.day * DAY) entry[0]++;
-    entry[1]++;
-    if (f.time < entry[2]) entry[2] = f.time;
-    if (f.time > entry[3]) entry[3] = f.time;
-    return;
+function touch(
+  values: Record<string, DimEntry>,
+  dim: number,
+  value: string,
+  time: number,
+  midnight: number,
+  max: number,
+  memo: LearnMemo,
+): void {
+  let entry = memo.values[dim] === value ? memo.entries[dim] : undefined;
+  if (entry === undefined) {
+    entry = values[value];
+    if (entry === undefined) {
+      values[value] = [1, 1, time, time];
+      evictOldest(values, max, dim, memo);
+      return;
+    }
+    memo.values[dim] = value;
+    memo.entries[dim] = entry;
   }
-  values[value] = [1, 1, f.time, f.time];
-  evictOldest(values, max, (e) => e[3]);
+  // Last seen before today's midnight: a new active day for this value.
+  if (entry[3] < midnight) entry[0]++;
+  entry[1]++;
+  if (time < entry[2]) entry[2] = time;
+  if (time > entry[3]) entry[3] = time;
 }
 
-/** Drops the least recently seen entries beyond `max`. */
-function evictOldest<T>(values: Record<string, T>, max: number, lastSeen: (v: T) => number): void {
+/** Drops the least recently seen values of a dimension beyond `max` (the memo forgets evicted ones). */
+function evictOldest(values: Record<string, DimEntry>, max: number, dim: number, memo: LearnMemo): void {
   let size = 0;
   for (const _ in values) size++;
   while (size > max) {
     let oldestKey: string | undefined;
     let oldest = Number.POSITIVE_INFINITY;
     for (const k in values) {
-      const t = lastSeen(values[k]);
+      const t = values[k][3];
       if (t < oldest) {
         oldest = t;
         oldestKey = k;
@@ -203,6 +286,29 @@ function evictOldest<T>(values: Record<string, T>, max: number, lastSeen: (v: T)
     }
     if (oldestKey === undefined) return;
     delete values[oldestKey];
+    if (memo.values[dim] === oldestKey) {
+      memo.values[dim] = undefined;
+      memo.entries[dim] = undefined;
+    }
+    size--;
+  }
+}
+
+/** Drops the least recently used access keys beyond `max`. */
+function evictOldestKeys(keys: Record<string, number>, max: number): void {
+  let size = 0;
+  for (const _ in keys) size++;
+  while (size > max) {
+    let oldestKey: string | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const k in keys) {
+      if (keys[k] < oldest) {
+        oldest = keys[k];
+        oldestKey = k;
+      }
+    }
+    if (oldestKey === undefined) return;
+    delete keys[oldestKey];
     size--;
   }
 }
