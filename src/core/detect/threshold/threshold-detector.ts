@@ -16,6 +16,20 @@ interface Group {
   firedAt?: number;
 }
 
+/** The groups of one rule id, and the group counted last (a principal's calls come in runs). */
+interface Table {
+  groups: Map<string, Group>;
+  /** Key of the most recently inserted group (the last in `groups`' order), while that holds. */
+  lastKey?: string;
+  lastGroup?: Group;
+}
+
+/** A rule and its table, resolved once rather than looked up by id per event. */
+interface Slot {
+  rule: ThresholdRule;
+  table: Table;
+}
+
 /** Bounds that keep memory flat however long the run. */
 export interface ThresholdLimits {
   /** Groups kept per rule (least recently seen are dropped first). */
@@ -31,9 +45,10 @@ const MAX_EVENT_IDS = 25;
 /** Runs every threshold rule; state (windows per group) is bounded and exported between runs. */
 export class ThresholdDetector implements Detector {
   readonly id = 'threshold-rules';
-  private readonly state = new Map<string, Map<string, Group>>();
+  private readonly state = new Map<string, Table>();
+  private readonly slots = new Map<ThresholdRule, Slot>();
   private readonly byKey = new Map<string, ThresholdRule[]>();
-  private readonly candidateCache = new CallKindCache<ThresholdRule[]>((event) => this.lookup(event));
+  private readonly candidateCache = new CallKindCache<Slot[]>((event) => this.lookup(event));
   private readonly errors: RuleError[] = [];
   private readonly errorsByRule = new Map<string, number>();
   private errorCount = 0;
@@ -43,7 +58,7 @@ export class ThresholdDetector implements Detector {
     private readonly limits: ThresholdLimits = DEFAULT_LIMITS,
   ) {
     for (const rule of rules) {
-      this.state.set(rule.id, new Map());
+      this.state.set(rule.id, { groups: new Map() });
       const sources = rule.appliesTo.eventSource ?? ['*'];
       const names = rule.appliesTo.eventName?.map(canonicalAction) ?? ['*'];
       for (const s of sources) {
@@ -55,16 +70,18 @@ export class ThresholdDetector implements Detector {
         }
       }
     }
+    // After every table exists: rules that share an id share the last table made for it.
+    for (const rule of rules) this.slots.set(rule, { rule, table: this.state.get(rule.id) as Table });
   }
 
   /** Threshold rules that may apply to an event; cached per kind of call. */
   candidates(event: ProcessedEvent): ThresholdRule[] {
-    return this.candidateCache.get(event);
+    return this.candidateCache.get(event).map((slot) => slot.rule);
   }
 
-  private lookup(event: ProcessedEvent): ThresholdRule[] {
+  private lookup(event: ProcessedEvent): Slot[] {
     const name = canonicalAction(event.action);
-    const out: ThresholdRule[] = [];
+    const out: Slot[] = [];
     for (const key of [
       `${event.service}\u0000${name}`,
       `*\u0000${name}`,
@@ -73,7 +90,9 @@ export class ThresholdDetector implements Detector {
     ]) {
       const rules = this.byKey.get(key);
       if (!rules) continue;
-      for (const r of rules) if ((r.appliesTo.source ?? ['cloudtrail']).includes(event.source)) out.push(r);
+      for (const r of rules)
+        if ((r.appliesTo.source ?? ['cloudtrail']).includes(event.source))
+          out.push(this.slots.get(r) as Slot);
     }
     return out;
   }
@@ -87,8 +106,16 @@ export class ThresholdDetector implements Detector {
 
   observe(event: ProcessedEvent): Finding[] {
     const findings: Finding[] = [];
-    for (const rule of this.candidates(event)) {
-      const finding = this.guard(rule, event, () => this.count(rule, event));
+    const slots = this.candidateCache.get(event);
+    // An indexed loop with an inline try: no closure per rule and event on this path.
+    for (let i = 0; i < slots.length; i++) {
+      let finding: Finding | undefined;
+      try {
+        finding = this.count(slots[i], event);
+      } catch (err) {
+        this.recordError(slots[i].rule, event, err);
+        continue;
+      }
       if (finding) findings.push(finding);
     }
     return findings;
@@ -98,32 +125,47 @@ export class ThresholdDetector implements Detector {
     try {
       return fn();
     } catch (err) {
-      this.errorCount++;
-      this.errorsByRule.set(rule.id, (this.errorsByRule.get(rule.id) ?? 0) + 1);
-      if (this.errors.length < 200) {
-        this.errors.push({
-          kind: 'rule-error',
-          ruleId: rule.id,
-          eventId: event.id,
-          time: event.time,
-          message: err instanceof Error ? err.message : String(err),
-        });
-      }
+      this.recordError(rule, event, err);
       return undefined;
     }
   }
 
-  private count(rule: ThresholdRule, event: ProcessedEvent): Finding | undefined {
+  private recordError(rule: ThresholdRule, event: ProcessedEvent, err: unknown): void {
+    this.errorCount++;
+    this.errorsByRule.set(rule.id, (this.errorsByRule.get(rule.id) ?? 0) + 1);
+    if (this.errors.length < 200) {
+      this.errors.push({
+        kind: 'rule-error',
+        ruleId: rule.id,
+        eventId: event.id,
+        time: event.time,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private count(slot: Slot, event: ProcessedEvent): Finding | undefined {
+    const rule = slot.rule;
     if (!rule.matches(event)) return undefined;
     const key = rule.groupBy(event);
     if (key === undefined) return undefined;
-    const groups = this.state.get(rule.id)!;
-    let group = groups.get(key);
-    if (group)
-      groups.delete(key); // re-insert: Map order is least recently seen first
-    else group = { entries: [] };
-    groups.set(key, group);
-    if (groups.size > this.limits.maxGroups) groups.delete(groups.keys().next().value as string);
+    const table = slot.table;
+    const groups = table.groups;
+    let group: Group | undefined;
+    if (key === table.lastKey && groups.size <= this.limits.maxGroups) {
+      // Already the most recently seen group: re-inserting it would change nothing.
+      group = table.lastGroup as Group;
+    } else {
+      group = groups.get(key);
+      if (group)
+        groups.delete(key); // re-insert: Map order is least recently seen first
+      else group = { entries: [] };
+      groups.set(key, group);
+      if (groups.size > this.limits.maxGroups) groups.delete(groups.keys().next().value as string);
+      const kept = groups.get(key) === group;
+      table.lastKey = kept ? key : undefined;
+      table.lastGroup = kept ? group : undefined;
+    }
 
     // One finding per window: events inside the window after a firing are not counted again.
     if (
@@ -133,26 +175,31 @@ export class ThresholdDetector implements Detector {
     ) {
       return undefined;
     }
-    const values = rule.distinct ? toList(rule.distinct(event)) : [''];
-    for (const v of values) {
-      // Distinct counting keeps one entry per value (its latest sighting), so repeats cannot crowd out new values.
-      if (rule.distinct) {
-        const at = group.entries.findIndex((e) => e[1] === v);
-        if (at >= 0) {
-          if (group.entries[at][0] > event.time) continue;
-          group.entries.splice(at, 1);
-        }
-      }
-      insertSorted(group.entries, [event.time, v, event.id]);
+    if (rule.distinct) {
+      const values = rule.distinct(event);
+      if (typeof values === 'string') addDistinct(group.entries, values, event);
+      else if (values !== undefined) for (const v of [...values]) addDistinct(group.entries, v, event);
+    } else {
+      insertSorted(group.entries, [event.time, '', event.id]);
     }
-    const newest = group.entries[group.entries.length - 1][0];
-    if (group.entries[0][0] < newest - rule.windowMs) {
-      group.entries = group.entries.slice(lowerBound(group.entries, newest - rule.windowMs));
-    }
+    const entries = group.entries;
+    // Throws (a rule error, as it always has) when a distinct rule gave no value for a new group.
+    const newest = entries[entries.length - 1][0];
+    // Trimmed in place: the group owns its array, and this runs for nearly every counted event.
+    if (entries[0][0] < newest - rule.windowMs)
+      entries.splice(0, lowerBound(entries, newest - rule.windowMs));
     const cap = rule.threshold + this.limits.extraEntries;
-    if (group.entries.length > cap) group.entries = group.entries.slice(group.entries.length - cap);
+    if (entries.length > cap) entries.splice(0, entries.length - cap);
 
-    const inWindow = densestWindowWith(group.entries, event.time, rule.windowMs, rule.distinct !== undefined);
+    // In order (the common case) the window is the tail from `time - windowMs`; fewer entries
+    // than the threshold cannot count to it (distinct values never outnumber entries), so most
+    // calls stop here without copying the window.
+    if (
+      newest <= event.time &&
+      entries.length - lowerBound(entries, event.time - rule.windowMs) < rule.threshold
+    )
+      return undefined;
+    const inWindow = densestWindowWith(entries, event.time, rule.windowMs, rule.distinct !== undefined);
     const counted = rule.distinct ? new Set(inWindow.map((e) => e[1])).size : inWindow.length;
     if (counted < rule.threshold) return undefined;
     const first = inWindow[0][0];
@@ -190,7 +237,7 @@ export class ThresholdDetector implements Detector {
 
   exportState(): unknown {
     const rules: Record<string, [string, Entry[], number | null][]> = {};
-    for (const [ruleId, groups] of this.state) {
+    for (const [ruleId, { groups }] of this.state) {
       if (groups.size === 0) continue;
       rules[ruleId] = [...groups].map(([k, g]) => [k, g.entries, g.firedAt ?? null]);
     }
@@ -201,11 +248,13 @@ export class ThresholdDetector implements Detector {
     const s = state as { version?: number; rules?: Record<string, [string, Entry[], number | null][]> };
     if (!s || s.version !== STATE_VERSION || typeof s.rules !== 'object') return;
     for (const [ruleId, groups] of Object.entries(s.rules)) {
-      const target = this.state.get(ruleId);
-      if (!target || !Array.isArray(groups)) continue;
+      const table = this.state.get(ruleId);
+      if (!table || !Array.isArray(groups)) continue;
+      table.lastKey = undefined;
+      table.lastGroup = undefined;
       for (const [key, entries, firedAt] of groups.slice(-this.limits.maxGroups)) {
         if (typeof key !== 'string' || !Array.isArray(entries)) continue;
-        target.set(key, {
+        table.groups.set(key, {
           entries: entries.filter((e) => Array.isArray(e) && e.length === 3),
           firedAt: firedAt ?? undefined,
         });
@@ -236,6 +285,17 @@ function lowerBound(entries: readonly Entry[], time: number): number {
   return lo;
 }
 
+/** Distinct counting keeps one entry per value (its latest sighting), so repeats cannot crowd out new values. */
+function addDistinct(entries: Entry[], value: string, event: ProcessedEvent): void {
+  for (let at = 0; at < entries.length; at++) {
+    if (entries[at][1] !== value) continue;
+    if (entries[at][0] > event.time) return;
+    entries.splice(at, 1);
+    break;
+  }
+  insertSorted(entries, [event.time, value, event.id]);
+}
+
 /** Inserts keeping time order (appending is the common, in-order case). */
 function insertSorted(entries: Entry[], entry: Entry): void {
   if (entries.length === 0 || entries[entries.length - 1][0] <= entry[0]) entries.push(entry);
@@ -252,14 +312,13 @@ function densestWindowWith(
   windowMs: number,
   distinct: boolean,
 ): Entry[] {
-  const countOf = (w: readonly Entry[]) => (distinct ? new Set(w.map((e) => e[1])).size : w.length);
   const ending = windowOf(entries, time - windowMs, time);
   if (entries[entries.length - 1][0] <= time) return ending;
   let best = ending;
-  let bestCount = countOf(ending);
+  let bestCount = countOf(ending, distinct);
   for (let i = lowerBound(entries, time - windowMs); i < entries.length && entries[i][0] <= time; i++) {
     const w = windowOf(entries, entries[i][0], entries[i][0] + windowMs);
-    const n = countOf(w);
+    const n = countOf(w, distinct);
     if (n > bestCount) {
       best = w;
       bestCount = n;
@@ -268,12 +327,11 @@ function densestWindowWith(
   return best;
 }
 
+function countOf(window: readonly Entry[], distinct: boolean): number {
+  return distinct ? new Set(window.map((e) => e[1])).size : window.length;
+}
+
 /** The entries with from <= time <= to. */
 function windowOf(entries: readonly Entry[], from: number, to: number): Entry[] {
   return entries.slice(lowerBound(entries, from), lowerBound(entries, to + 1));
-}
-
-function toList(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return typeof value === 'string' ? [value] : [...value];
 }
