@@ -3,7 +3,7 @@ import { type Finding, SEVERITY_RISK, type Severity } from '../finding.ts';
 import { stableId } from '../hash.ts';
 import { CallKindCache } from './call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics, RuleError } from './detector.ts';
-import { eventEvidence, pickPrincipal } from './high-risk-event.ts';
+import { eventEvidence, pickPrincipal, serviceName } from './high-risk-event.ts';
 import type { Rule, RuleContext, RuleMatch } from './rule.ts';
 
 /** How many rule-error records are kept in full (all are counted). */
@@ -184,7 +184,7 @@ export function buildFinding(rule: Rule, event: ProcessedEvent, match: RuleMatch
     principal: pickPrincipal(event),
     time: event.time,
     explanation: match.explanation ?? defaultExplanation(rule, event),
-    evidence: compactEvidence({ ...eventEvidence(event), ...(match.evidence ?? {}) }),
+    evidence: findingEvidence(event, match.evidence),
   };
   if (event.account) finding.account = event.account;
   if (event.region) finding.region = event.region;
@@ -192,17 +192,62 @@ export function buildFinding(rule: Rule, event: ProcessedEvent, match: RuleMatch
   return finding;
 }
 
+/**
+ * The event's own evidence, compacted, for the event findings were last built for: most findings
+ * come one or a few per event, and the large parts (request and response) would otherwise be
+ * measured again for each.
+ */
+let baseEvent: ProcessedEvent | undefined;
+let base: Record<string, unknown> = {};
+let compactBase: Record<string, unknown> = {};
+
+/** `compactEvidence({ ...eventEvidence(event), ...extra })`, reusing the event's compacted part. */
+function findingEvidence(
+  event: ProcessedEvent,
+  extra: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  if (event !== baseEvent) {
+    base = eventEvidence(event);
+    compactBase = compactEvidence(base);
+    baseEvent = event;
+  }
+  if (extra === undefined) return { ...compactBase };
+  const merged: Record<string, unknown> = { ...base, ...extra };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(merged)) {
+    const value = merged[key];
+    if (value === undefined) continue;
+    // The very object the event's evidence holds: its verdict is known.
+    out[key] =
+      typeof value === 'object' && value !== null && value === base[key]
+        ? compactBase[key]
+        : compactValue(value);
+  }
+  return out;
+}
+
 /** "who called what, from where, in which account and region" followed by the rule's description. */
 export function defaultExplanation(rule: Pick<Rule, 'description'>, event: ProcessedEvent): string {
-  const where = [event.account && `account ${event.account}`, event.region].filter(Boolean).join(', ');
+  const account = event.account ? `account ${event.account}` : '';
+  const region = event.region || '';
+  const where = account && region ? `${account}, ${region}` : account || region;
   const outcome = event.errorCode ? ` (it failed: ${event.errorCode})` : '';
-  const facts = `${event.principal.name} (${event.principal.type}) called ${event.service.split('.')[0]}:${event.action}${event.sourceIp ? ` from ${event.sourceIp}` : ''}${where ? ` in ${where}` : ''}${outcome}.`;
+  const facts = `${event.principal.name} (${event.principal.type}) called ${serviceName(event.service)}:${event.action}${event.sourceIp ? ` from ${event.sourceIp}` : ''}${where ? ` in ${where}` : ''}${outcome}.`;
   return `${facts} ${firstSentence(rule.description)}`;
 }
 
+/** First sentences of rule descriptions: few rules, many findings. */
+const firstSentences = new Map<string, string>();
+
 function firstSentence(text: string): string {
-  const m = /^(.+?[.!?])(\s|$)/s.exec(text.trim());
-  return (m ? m[1] : text.trim()).replace(/\s+/g, ' ');
+  let sentence = firstSentences.get(text);
+  if (sentence === undefined) {
+    const m = /^(.+?[.!?])(\s|$)/s.exec(text.trim());
+    sentence = (m ? m[1] : text.trim()).replace(/\s+/g, ' ');
+    if (firstSentences.size >= 10_000) firstSentences.clear();
+    firstSentences.set(text, sentence);
+  }
+  return sentence;
 }
 
 /** Keeps evidence small: values whose JSON is large become a cut preview string. */
@@ -210,17 +255,72 @@ export function compactEvidence(evidence: Record<string, unknown>): Record<strin
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(evidence)) {
     if (value === undefined) continue;
-    if (typeof value === 'object' && value !== null) {
-      const json = JSON.stringify(value);
-      out[key] =
-        json.length > MAX_EVIDENCE_VALUE
-          ? `${json.slice(0, MAX_EVIDENCE_VALUE)}… (${json.length} chars)`
-          : value;
-    } else if (typeof value === 'string' && value.length > MAX_EVIDENCE_VALUE) {
-      out[key] = `${value.slice(0, MAX_EVIDENCE_VALUE)}…`;
-    } else {
-      out[key] = value;
-    }
+    out[key] = compactValue(value);
   }
   return out;
+}
+
+/** One evidence value, or its cut preview when large. */
+function compactValue(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    // Most values are clearly small: a bound on their JSON length spares serialising them.
+    if (jsonLengthBound(value, MAX_EVIDENCE_VALUE) <= MAX_EVIDENCE_VALUE) return value;
+    const json = JSON.stringify(value);
+    return json.length > MAX_EVIDENCE_VALUE
+      ? `${json.slice(0, MAX_EVIDENCE_VALUE)}… (${json.length} chars)`
+      : value;
+  }
+  if (typeof value === 'string' && value.length > MAX_EVIDENCE_VALUE)
+    return `${value.slice(0, MAX_EVIDENCE_VALUE)}…`;
+  return value;
+}
+
+/** Characters JSON.stringify may escape (quote, backslash, controls, surrogate halves). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters JSON escapes
+const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const NOT_MEASURED = Number.POSITIVE_INFINITY;
+
+/**
+ * An upper bound on the length of `JSON.stringify(value)`, or Infinity once it passes `budget` or
+ * when the value is not plain JSON data (toJSON, boxed primitives, class instances, BigInt): then
+ * the caller serialises it and gets the exact answer (or the same error) as before.
+ */
+function jsonLengthBound(value: unknown, budget: number): number {
+  switch (typeof value) {
+    case 'string':
+      return MAY_ESCAPE.test(value) ? 6 * value.length + 2 : value.length + 2;
+    case 'number':
+      // No double prints longer than 25 characters (-0.0000012345678901234567).
+      return Number.isInteger(value) && value >= 0 && value < 1e9 ? 9 : 25;
+    case 'boolean':
+      return 5;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      // Left out of objects, `null` in arrays.
+      return 4;
+    case 'object': {
+      if (value === null) return 4;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_MEASURED;
+      if (Array.isArray(value)) {
+        let size = 2 + value.length;
+        for (let i = 0; i < value.length && size <= budget; i++)
+          size += jsonLengthBound(value[i], budget - size);
+        return size <= budget ? size : NOT_MEASURED;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return NOT_MEASURED;
+      let size = 2;
+      for (const key of Object.keys(value)) {
+        // "key": value,
+        size += jsonLengthBound(key, budget) + 2;
+        if (size > budget) return NOT_MEASURED;
+        size += jsonLengthBound((value as Record<string, unknown>)[key], budget - size);
+        if (size > budget) return NOT_MEASURED;
+      }
+      return size;
+    }
+    default:
+      return NOT_MEASURED;
+  }
 }

@@ -34,11 +34,17 @@ export class HighRiskEventDetector implements Detector {
         account: event.account,
         region: event.region,
         sourceIp: event.sourceIp,
-        explanation: `${event.principal.name} (${event.principal.type}) called ${event.service.split('.')[0]}:${event.action} from ${event.sourceIp || 'an unknown address'}; risk ${event.riskScore}/10 from ${reasons.join(', ')}.`,
+        explanation: `${event.principal.name} (${event.principal.type}) called ${serviceName(event.service)}:${event.action} from ${event.sourceIp || 'an unknown address'}; risk ${event.riskScore}/10 from ${reasons.join(', ')}.`,
         evidence: eventEvidence(event),
       },
     ];
   }
+}
+
+/** `ec2` of `ec2.amazonaws.com`: what `split('.')[0]` gives, without the array. */
+export function serviceName(service: string): string {
+  const dot = service.indexOf('.');
+  return dot < 0 ? service : service.slice(0, dot);
 }
 
 /** The identifying part of an event's principal, as findings carry it. */
@@ -47,12 +53,24 @@ export function pickPrincipal(event: ProcessedEvent): Finding['principal'] {
   return arn ? { type, id, name, arn } : { type, id, name };
 }
 
+let lastTime = Number.NaN;
+let lastIso = '';
+
+/** `toISOString` of an event time, remembered for the last time: an event's findings share it. */
+export function isoTime(time: number): string {
+  if (time !== lastTime) {
+    lastIso = new Date(time).toISOString();
+    lastTime = time;
+  }
+  return lastIso;
+}
+
 /** The fields of an event a responder needs to see, not the whole record. */
 export function eventEvidence(event: ProcessedEvent): Record<string, unknown> {
   const raw = event.raw;
   const evidence: Record<string, unknown> = {
     eventID: event.id,
-    eventTime: new Date(event.time).toISOString(),
+    eventTime: isoTime(event.time),
     eventSource: event.service,
     eventName: event.action,
     sourceIPAddress: event.sourceIp,
