@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 
 // Async so decompression runs on libuv's thread pool while the main thread processes another file.
 const gunzipAsync = promisify(gunzip);
@@ -16,27 +16,62 @@ export async function decodeLogBytes(
   bytes: Uint8Array,
   maxBytes: number,
 ): Promise<{ text: string; sha256: string }> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   let data: Uint8Array = bytes;
-  if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
+  if (isGzip(bytes)) {
     try {
       data = await gunzipAsync(bytes, { maxOutputLength: maxBytes });
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        throw new Error(
-          `decompressed size exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
-        );
-      }
-      throw new Error(`corrupt or truncated gzip (${e.message})`);
+      throw gunzipError(err, maxBytes);
     }
-  } else if (bytes.length > maxBytes) {
+  }
+  return { text: textOf(data, bytes, maxBytes), sha256 };
+}
+
+/**
+ * `decodeLogBytes` for a worker thread, where blocking on decompression blocks nobody else; the
+ * caller hashes (it may skip decoding content it already has).
+ */
+export function decodeLogBytesSync(bytes: Uint8Array, maxBytes: number): string {
+  let data: Uint8Array = bytes;
+  if (isGzip(bytes)) {
+    try {
+      data = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch (err) {
+      throw gunzipError(err, maxBytes);
+    }
+  }
+  return textOf(data, bytes, maxBytes);
+}
+
+/** The content id of stored bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
+}
+
+function gunzipError(err: unknown, maxBytes: number): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+    return new Error(
+      `decompressed size exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
+    );
+  }
+  return new Error(`corrupt or truncated gzip (${e.message})`);
+}
+
+/** The decoded bytes as UTF-8 text, after the size bound (for plain files) and the binary check. */
+function textOf(data: Uint8Array, stored: Uint8Array, maxBytes: number): string {
+  if (data === stored && stored.length > maxBytes) {
     throw new Error(
-      `size ${bytes.length} bytes exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
+      `size ${stored.length} bytes exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
     );
   }
   if (looksBinary(data)) throw new Error(`binary data, not a text log file`);
-  return { text: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), sha256 };
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
 }
 
 /** NUL bytes or many control characters in the first KiB mean this is not a text log. */

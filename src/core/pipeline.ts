@@ -6,17 +6,19 @@ import { HIGH_RISK_EVENT_RULE, HighRiskEventDetector } from './detect/high-risk-
 import { SuppressedDetector, Suppressor } from './detect/suppression.ts';
 import { GeoEnricher } from './enrich/geo-enricher.ts';
 import type { InputError, NormalizedEvent, ProcessedEvent } from './event.ts';
-import type { Finding } from './finding.ts';
-import type { EventStore, GeoLookup, ObjectSource, ProgressListener, SourceObject } from './ports.ts';
-import { isDigestPath } from './sources/cloudtrail.ts';
+import { type FilePreparer, InThreadPreparer } from './file-preparer.ts';
+import { type Finding, SEVERITY_RISK } from './finding.ts';
+import type { EventStore, GeoLookup, IngestBatch, ObjectSource, ProgressListener } from './ports.ts';
 import { aggregateFlows } from './sources/flow-aggregate.ts';
-import { type ParsedFile, parseLogFile } from './sources/parse.ts';
+import type { ParsedFile } from './sources/parse.ts';
 import type { FlowRecord } from './sources/vpc-flow.ts';
 
 /** Optional engine parts beside the detectors. */
 export interface EngineOptions {
   /** Offline GeoIP/ASN lookup for the enrichment step; without it events get only the address kind. */
   geo?: GeoLookup;
+  /** Run the seed's high-risk-event finding (default true); off where another engine runs it. */
+  seed?: boolean;
 }
 
 /** What processing a batch of normalized events produced. */
@@ -44,10 +46,11 @@ export class Engine {
     // The seed's own finding honours the user's suppressions like every other detector's.
     const seed = new HighRiskEventDetector(config.highRiskThreshold);
     const suppressions = config.detection.suppressions;
-    this.detectors = [
-      ...detectors,
-      suppressions.length ? new SuppressedDetector(seed, new Suppressor(suppressions)) : seed,
-    ];
+    this.detectors = [...detectors];
+    if (options.seed !== false)
+      this.detectors.push(
+        suppressions.length ? new SuppressedDetector(seed, new Suppressor(suppressions)) : seed,
+      );
     this.enricher = new GeoEnricher(options.geo, config.geo.cacheSize);
   }
 
@@ -56,8 +59,17 @@ export class Engine {
     for (const d of this.detectors) if (d.prepare) await d.prepare(events, store);
   }
 
-  /** Flags, scores and runs detectors over events (in the order given); flow records go to flow detectors. */
-  process(events: readonly NormalizedEvent[], flows: readonly FlowRecord[] = []): ProcessedBatch {
+  /**
+   * Flags, scores and runs detectors over events (in the order given); flow records go to flow
+   * detectors. `earlier` are findings stateless detectors made from these same events elsewhere
+   * (another thread, which knew no baseline): they are merged in, their flags and score taken
+   * again from the events as flagged here.
+   */
+  process(
+    events: readonly NormalizedEvent[],
+    flows: readonly FlowRecord[] = [],
+    earlier: readonly Finding[] = [],
+  ): ProcessedBatch {
     const processed: ProcessedEvent[] = new Array(events.length);
     const findings: Finding[] = [];
     const byId = new Map<string, ProcessedEvent>();
@@ -83,6 +95,14 @@ export class Engine {
     }
     for (const detector of this.detectors) {
       if (detector.flush) for (const f of detector.flush()) findings.push(f);
+    }
+    for (const f of earlier) {
+      const e = f.eventIds.length === 1 ? byId.get(f.eventIds[0]) : undefined;
+      if (e) {
+        f.flags = [...e.anomalyFlags];
+        f.riskScore = Math.max(SEVERITY_RISK[f.severity], e.riskScore);
+      }
+      findings.push(f);
     }
     // Findings feed the risk score: an event is at least as risky as what it evidences.
     for (const finding of findings) {
@@ -130,27 +150,6 @@ function dedupe(findings: Finding[]): Finding[] {
   return [...seen.values()];
 }
 
-/** How many files are read (and decompressed) ahead of the one being processed. */
-const READ_AHEAD = 4;
-
-/**
- * Starts reading up to `depth` objects ahead and yields them in order with their pending content.
- * A failed read is kept as a rejected promise for the consumer (never an unhandled rejection).
- */
-async function* readAhead(
-  objects: AsyncIterable<SourceObject>,
-  depth: number,
-): AsyncIterable<{ object: SourceObject; content: Promise<{ text: string; sha256: string }> }> {
-  const queue: { object: SourceObject; content: Promise<{ text: string; sha256: string }> }[] = [];
-  for await (const object of objects) {
-    const content = isDigestPath(object.uri) ? Promise.resolve({ text: '', sha256: '' }) : object.read();
-    content.catch(() => {});
-    queue.push({ object, content });
-    if (queue.length > depth) yield queue.shift()!;
-  }
-  while (queue.length) yield queue.shift()!;
-}
-
 /** What a run did, for the CLI's summary line and exit code. */
 export interface RunResult {
   files: number;
@@ -188,9 +187,18 @@ export interface RunPorts {
 /**
  * Reads every object of a source, processes it and stores it, one file at a time so memory stays
  * flat. A file already ingested (same content hash) is not processed again; bad files and records
- * become input errors while the rest goes on.
+ * become input errors while the rest goes on. `preparer` may do the file-local work elsewhere
+ * (worker threads); by default it is done here.
  */
-export async function runIngest(source: ObjectSource, engine: Engine, ports: RunPorts): Promise<RunResult> {
+export async function runIngest(
+  source: ObjectSource,
+  engine: Engine,
+  ports: RunPorts,
+  preparer: FilePreparer = new InThreadPreparer((sha256) => ports.store.isIngested(sha256), {
+    flowFormat: engine.config.flowLogs.format,
+    referenceTime: ports.now(),
+  }),
+): Promise<RunResult> {
   const result: RunResult = {
     files: 0,
     alreadyIngested: 0,
@@ -205,69 +213,70 @@ export async function runIngest(source: ObjectSource, engine: Engine, ports: Run
     bytes: 0,
   };
   await engine.loadState(ports.store);
-  // Reads run a few files ahead (decompression happens off the main thread) while this loop
-  // processes and stores files strictly in listing order.
-  for await (const { object, content } of readAhead(source.list(), READ_AHEAD)) {
+  for await (const object of preparer.prepare(source.list())) {
     result.files++;
-    if (isDigestPath(object.uri)) {
+    if (object.kind === 'digest') {
       result.skipped.digest = (result.skipped.digest ?? 0) + 1;
       continue;
     }
     ports.progress?.fileStarted?.(object.uri);
     const done = () =>
       ports.progress?.fileDone({ files: result.files, events: result.eventsRead, bytes: result.bytes });
-    let text: string;
-    let sha256: string;
-    try {
-      ({ text, sha256 } = await content);
-    } catch (err) {
-      result.inputErrors.push({ path: object.uri, reason: (err as Error).message });
+    if (object.kind === 'unreadable') {
+      result.inputErrors.push({ path: object.uri, reason: object.reason });
       done();
       continue;
     }
     result.bytes += object.size;
-    result.fileIds.push(sha256);
-    if (await ports.store.isIngested(sha256)) {
+    result.fileIds.push(object.sha256);
+    if (object.kind === 'known' || (await ports.store.isIngested(object.sha256))) {
       result.alreadyIngested++;
-      for (const e of await ports.store.fileErrors(sha256)) result.inputErrors.push(e);
+      for (const e of await ports.store.fileErrors(object.sha256)) result.inputErrors.push(e);
       done();
       continue;
     }
-    const parsed = parseLogFile(object.uri, text, {
-      flowFormat: engine.config.flowLogs.format,
-      referenceTime: ports.now(),
-    });
-    const flows = parsed.flows ?? [];
-    ports.onFile?.(object.uri, {
-      format: parsed.format,
-      skipped: parsed.skipped,
-      events: parsed.events.length,
-      flows: flows.length,
-    });
-    if (parsed.skipped) result.skipped[parsed.skipped] = (result.skipped[parsed.skipped] ?? 0) + 1;
-    // Per-principal profiles for this file's events come from the store before processing.
-    await engine.prepare(parsed.events, ports.store);
-    const { events, findings } = engine.process(parsed.events, flows);
-    result.eventsRead += events.length;
-    result.flowRecordsRead += flows.length;
-    const stored = await ports.store.ingest({
-      file: {
-        id: sha256,
-        uri: object.uri,
-        size: object.size,
-        events: events.length,
-        errors: parsed.errors.length,
-        ingestedAt: ports.now(),
-      },
-      events,
-      findings,
-      errors: parsed.errors,
-      ...(flows.length > 0 && { flowAggregates: aggregateFlows(flows) }),
-    });
+    const file = { id: object.sha256, uri: object.uri, size: object.size, ingestedAt: ports.now() };
+    let batch: IngestBatch;
+    let format: string;
+    let skipped: string | undefined;
+    let flowCount: number;
+    if (object.kind === 'staged') {
+      const staged = object.staged;
+      ({ format, skipped } = staged);
+      flowCount = staged.flows;
+      batch = {
+        file: { ...file, events: staged.events, errors: staged.errors.length },
+        events: [],
+        encoded: staged.encoded,
+        findings: staged.findings,
+        errors: staged.errors,
+        ...(staged.flowAggregates && { flowAggregates: staged.flowAggregates }),
+      };
+    } else {
+      const parsed = object.parsed;
+      ({ format, skipped } = parsed);
+      const flows = parsed.flows ?? [];
+      flowCount = flows.length;
+      // Per-principal profiles for this file's events come from the store before processing.
+      await engine.prepare(parsed.events, ports.store);
+      const { events, findings } = engine.process(parsed.events, flows, object.findings);
+      batch = {
+        file: { ...file, events: events.length, errors: parsed.errors.length },
+        events,
+        findings,
+        errors: parsed.errors,
+        ...(flows.length > 0 && { flowAggregates: aggregateFlows(flows) }),
+      };
+    }
+    ports.onFile?.(object.uri, { format, skipped, events: batch.file.events, flows: flowCount });
+    if (skipped) result.skipped[skipped] = (result.skipped[skipped] ?? 0) + 1;
+    result.eventsRead += batch.file.events;
+    result.flowRecordsRead += flowCount;
+    const stored = await ports.store.ingest(batch);
     result.eventsStored += stored.eventsStored;
     result.findingsStored += stored.findingsStored;
-    if (ports.keepFindings !== false) for (const f of findings) result.findings.push(f);
-    for (const e of parsed.errors) result.inputErrors.push(e);
+    if (ports.keepFindings !== false) for (const f of batch.findings) result.findings.push(f);
+    for (const e of batch.errors) result.inputErrors.push(e);
     done();
   }
   const last = await ports.store.flush();

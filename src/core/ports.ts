@@ -15,6 +15,8 @@ export interface SourceObject {
   size: number;
   /** Reads and decompresses; `sha256` is of the stored bytes and identifies the content. */
   read(): Promise<{ text: string; sha256: string }>;
+  /** The stored bytes as they are (compressed or not), for a reader that decodes them elsewhere. */
+  readBytes?(): Promise<Uint8Array>;
 }
 
 /** Where log files come from: a directory tree, an S3 prefix … */
@@ -46,6 +48,22 @@ export interface IngestBatch {
    * never stored one by one). Stores keep them with the file and count them in `Summary.sources`.
    */
   flowAggregates?: FlowAggregate[];
+  /** The file's events as the store's own encoder wrote them off the main thread (then `events` is empty). */
+  encoded?: EncodedEvents;
+}
+
+/**
+ * A file's events encoded for one store by that store's encoder, so the encoding can run on another
+ * thread. A store refuses an `encoding` it does not know rather than lose events.
+ */
+export interface EncodedEvents {
+  encoding: string;
+  /** The file the encoder wrote the rows to, one per line; line `i` is the event `ids[i]`. The store owns it now. */
+  file: string;
+  ids: string[];
+  /** Epoch ms of the earliest and latest event. */
+  minTime: number;
+  maxTime: number;
 }
 
 export interface StoredCounts {

@@ -154,6 +154,9 @@ export class DynamoDbEventStore implements EventStore, NotificationLedger {
   }
 
   async ingest(batch: IngestBatch): Promise<StoredCounts> {
+    // Events encoded for another store would be lost here: refuse them loudly.
+    if (batch.encoded)
+      throw new Error(`the DynamoDB store cannot take events encoded as "${batch.encoded.encoding}"`);
     if (await this.isIngested(batch.file.id)) return { eventsStored: 0, findingsStored: 0 };
     await this.options.archive?.write(batch.file, batch.events);
     const { rollup, events } = rollupEvents(batch.events);

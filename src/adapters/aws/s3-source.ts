@@ -54,12 +54,15 @@ export class S3ObjectSource implements ObjectSource {
     return {
       uri,
       size,
+      readBytes,
       async read() {
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (!response.Body) throw new Error('empty response body');
-        const bytes = await response.Body.transformToByteArray();
-        return decodeLogBytes(bytes, maxBytes);
+        return decodeLogBytes(await readBytes(), maxBytes);
       },
     };
+    async function readBytes(): Promise<Uint8Array> {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!response.Body) throw new Error('empty response body');
+      return response.Body.transformToByteArray();
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import type { PrincipalProfile } from '../../core/detect/baseline/profile.ts';
 import type { AnomalyFlag, InputError, NormalizedEvent, ProcessedEvent } from '../../core/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../../core/finding.ts';
 import type {
+  EncodedEvents,
   EventStore,
   FindingQuery,
   IngestBatch,
@@ -17,6 +18,7 @@ import type {
 } from '../../core/ports.ts';
 import { emptySeverityCounts, type Summary, summarizeAnomalies, topN } from '../../core/report/summary.ts';
 import type { FlowAggregate } from '../../core/sources/flow-aggregate.ts';
+import { EVENT_ROW_ENCODING, eventRow } from './duckdb-event-row.ts';
 import { FLOW_SCHEMA, insertFlowAggregates, summarizeSources } from './duckdb-flow-tables.ts';
 import {
   ensureProfileSchema,
@@ -25,6 +27,7 @@ import {
   saveProfileRows,
   storedEventBatches,
 } from './duckdb-profiles.ts';
+import { StageDir } from './duckdb-stage-dir.ts';
 
 /** Events are buffered as rows and written in batches this large (one transaction, files included). */
 const FLUSH_EVENTS = 50_000;
@@ -58,12 +61,17 @@ const STAGE_COLUMNS = `{id: 'VARCHAR', time_ms: 'BIGINT', source: 'VARCHAR', acc
   error_code: 'VARCHAR', error_message: 'VARCHAR', read_only: 'BOOLEAN', risk_score: 'TINYINT',
   flags: 'VARCHAR[]', file_id: 'VARCHAR'}`;
 
+/** read_csv's read buffer: its 32 MiB default would be most of the store's memory budget. */
+const CSV_BUFFER_BYTES = 2 * 2 ** 20;
+
 const NOTHING: StoredCounts = { eventsStored: 0, findingsStored: 0 };
 
 /** The local store: one DuckDB file holding events, findings, ingested files and detector state. */
 export class DuckDbEventStore implements EventStore, NotificationLedger {
-  /** Staged event rows (TSV), their ids (to drop in-batch duplicates) and time range. */
-  private pendingRows: string[] = [];
+  /** Staged event rows (TSV files on disk), their count, ids (to drop in-batch duplicates) and time range. */
+  readonly stage = new StageDir();
+  private pendingChunks: string[] = [];
+  private pendingRows = 0;
   private pendingIds = new Set<string>();
   private pendingMin = Number.POSITIVE_INFINITY;
   private pendingMax = Number.NEGATIVE_INFINITY;
@@ -80,10 +88,6 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private writing: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
   private written: StoredCounts = { eventsStored: 0, findingsStored: 0 };
-  private readonly stagePath = join(
-    tmpdir(),
-    `logwarden-stage-${process.pid}-${Math.random().toString(36).slice(2)}.tsv`,
-  );
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -93,7 +97,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   /**
    * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
-   * bounded (`memoryLimit`, default 256MB) so a large run spills to disk instead of growing.
+   * bounded (`memoryLimit`, default 128MB) so a large run spills to disk instead of growing.
    */
   static async open(
     path: string,
@@ -101,7 +105,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   ): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
-      memory_limit: options.memoryLimit ?? '256MB',
+      memory_limit: options.memoryLimit ?? '128MB',
       // Inserts need not keep row order: lets DuckDB stream them within the memory limit.
       preserve_insertion_order: 'false',
       // Checkpoint at close, not after every batch's commit (each batch's WAL passes the 16MB default).
@@ -118,11 +122,16 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   async isIngested(fileId: string): Promise<boolean> {
     if (this.pendingFiles.has(fileId)) return true;
+    return (await this.knownFileIds()).has(fileId);
+  }
+
+  /** Content hashes of every ingested file (a worker thread skips these without decoding them). */
+  async knownFileIds(): Promise<ReadonlySet<string>> {
     if (!this.ingestedIds) {
       const reader = await this.conn.runAndReadAll('SELECT id FROM ingested_files');
       this.ingestedIds = new Set(reader.getRowObjectsJS().map((r) => String(r.id)));
     }
-    return this.ingestedIds.has(fileId);
+    return this.ingestedIds;
   }
 
   async fileErrors(fileId: string): Promise<InputError[]> {
@@ -142,15 +151,18 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       flows: batch.flowAggregates,
     });
     this.pendingFlowRows += batch.flowAggregates?.length ?? 0;
+    const rows: string[] = [];
     for (const e of batch.events) {
       if (this.pendingIds.has(e.id)) continue;
       this.pendingIds.add(e.id);
-      this.pendingRows.push(eventRow(e, batch.file.id));
+      rows.push(eventRow(e, batch.file.id));
       if (e.time < this.pendingMin) this.pendingMin = e.time;
       if (e.time > this.pendingMax) this.pendingMax = e.time;
     }
+    if (rows.length > 0) this.addChunk(this.stage.write(rows.join('\n')), rows.length);
+    if (batch.encoded) this.addEncoded(batch.encoded);
     for (const finding of batch.findings) this.pendingFindings.push({ finding, fileId: batch.file.id });
-    if (this.pendingRows.length + this.pendingFlowRows >= FLUSH_EVENTS) {
+    if (this.pendingRows + this.pendingFlowRows >= FLUSH_EVENTS) {
       // Written in the background: DuckDB inserts this batch on its own threads while the caller
       // parses the next files. Writes stay in order; a failure surfaces at the next call.
       // Back-pressure: one batch is written while the next is gathered, never more, so memory
@@ -160,6 +172,34 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     }
     if (this.writeError) throw this.writeError;
     return NOTHING;
+  }
+
+  /** Rows encoded off the main thread by `eventRow` (see duckdb-event-row.ts). */
+  private addEncoded(encoded: EncodedEvents): void {
+    if (encoded.encoding !== EVENT_ROW_ENCODING)
+      throw new Error(`the DuckDB store cannot take events encoded as "${encoded.encoding}"`);
+    const { ids } = encoded;
+    const keep = new Uint8Array(ids.length);
+    let kept = 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (this.pendingIds.has(ids[i])) continue;
+      this.pendingIds.add(ids[i]);
+      keep[i] = 1;
+      kept++;
+    }
+    if (kept < ids.length) {
+      // Rare (an event delivered twice within one batch): only each id's first row is kept.
+      const rows = readFileSync(encoded.file, 'utf8').split('\n');
+      writeFileSync(encoded.file, `${rows.filter((_, i) => keep[i] === 1).join('\n')}\n`);
+    }
+    this.addChunk(encoded.file, kept);
+    if (encoded.minTime < this.pendingMin) this.pendingMin = encoded.minTime;
+    if (encoded.maxTime > this.pendingMax) this.pendingMax = encoded.maxTime;
+  }
+
+  private addChunk(file: string, rows: number): void {
+    this.pendingChunks.push(file);
+    this.pendingRows += rows;
   }
 
   /** Writes whatever is buffered and returns what reached the store since the last flush. */
@@ -178,11 +218,12 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     const files = [...this.pendingFiles.values()];
     for (const { file } of files) this.ingestedIds?.add(file.id);
     const findings = this.pendingFindings;
-    const rows = this.pendingRows;
+    const rows = this.pendingChunks;
     const [min, max] = rows.length ? [this.pendingMin, this.pendingMax] : [0, 0];
+    this.pendingChunks = [];
+    this.pendingRows = 0;
     this.pendingFiles = new Map();
     this.pendingFlowRows = 0;
-    this.pendingRows = [];
     this.pendingIds = new Set();
     this.pendingMin = Number.POSITIVE_INFINITY;
     this.pendingMax = Number.NEGATIVE_INFINITY;
@@ -207,17 +248,16 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     findings: { finding: Finding; fileId: string }[],
     files: { file: IngestedFile; errors: InputError[] }[],
   ): Promise<StoredCounts> {
-    await writeFile(this.stagePath, rows.join('\n'));
     await this.conn.run('BEGIN TRANSACTION');
     try {
       // An event already stored (CloudTrail may deliver one twice) keeps its first copy; the time
       // bounds let DuckDB skip row groups outside the batch instead of probing every stored event.
       const inserted = rows.length
         ? await this.conn.run(
-            `INSERT INTO events SELECT * FROM read_csv($1, delim = '\t', header = false, quote = '"', escape = '"',
-               auto_detect = false, columns = ${STAGE_COLUMNS}) s
-             WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ms BETWEEN $2 AND $3 AND e.id = s.id)`,
-            [this.stagePath, min, max],
+            `INSERT INTO events SELECT * FROM read_csv(${sqlList(rows)}, delim = '\t', header = false, quote = '"', escape = '"',
+               auto_detect = false, buffer_size = ${CSV_BUFFER_BYTES}, columns = ${STAGE_COLUMNS}) s
+             WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.time_ms BETWEEN $1 AND $2 AND e.id = s.id)`,
+            [min, max],
           )
         : undefined;
       const eventsStored = Number(inserted?.rowsChanged ?? 0);
@@ -230,7 +270,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       await this.conn.run('ROLLBACK');
       throw err;
     } finally {
-      await rm(this.stagePath, { force: true });
+      await Promise.all(rows.map((file) => rm(file, { force: true })));
     }
   }
 
@@ -485,46 +525,19 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    this.conn.closeSync();
-    this.instance.closeSync();
+    try {
+      await this.flush();
+    } finally {
+      this.stage.remove();
+      this.conn.closeSync();
+      this.instance.closeSync();
+    }
   }
 }
 
-/** One event as a TSV row in the events table's column order; an empty field is NULL. */
-function eventRow(e: ProcessedEvent, fileId: string): string {
-  const p = e.principal;
-  return [
-    tsv(e.id),
-    e.time,
-    tsv(e.source),
-    tsv(e.account),
-    tsv(e.region),
-    tsv(e.service),
-    tsv(e.action),
-    tsv(p.type),
-    tsv(p.id),
-    tsv(p.name),
-    tsv(p.arn),
-    tsv(p.accessKeyId),
-    tsv(e.sourceIp),
-    tsv(e.userAgent),
-    tsv(e.errorCode),
-    tsv(e.errorMessage),
-    e.readOnly ?? '',
-    e.riskScore,
-    `[${e.anomalyFlags.join(',')}]`,
-    fileId,
-  ].join('\t');
-}
-
-const NEEDS_QUOTES = /[\t\n\r"]/;
-
-/** A TSV field: quoted (quotes doubled) when it holds a tab, newline or quote; "" for an empty string. */
-function tsv(value: string | undefined): string {
-  if (value === undefined) return '';
-  if (value === '') return '""';
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** A SQL list of string literals. */
+function sqlList(values: readonly string[]): string {
+  return `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
 }
 
 function optional(appender: DuckDBAppender, value: string | undefined): void {

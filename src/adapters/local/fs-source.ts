@@ -66,16 +66,18 @@ export class FsObjectSource implements ObjectSource {
     return {
       uri: path,
       size,
+      readBytes,
       async read() {
-        let bytes: Buffer;
-        try {
-          bytes = await readFile(path);
-        } catch (err) {
-          throw new Error(`cannot read (${describe(err)})`);
-        }
-        return decodeLogBytes(bytes, maxBytes);
+        return decodeLogBytes(await readBytes(), maxBytes);
       },
     };
+    async function readBytes(): Promise<Uint8Array> {
+      try {
+        return await readFile(path);
+      } catch (err) {
+        throw new Error(`cannot read (${describe(err)})`);
+      }
+    }
   }
 }
 

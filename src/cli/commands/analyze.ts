@@ -1,9 +1,12 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
+import { WorkerPreparer } from '../../adapters/local/parallel/worker-preparer.ts';
 import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
 import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
 import { defaultDetectors } from '../../core/detect/default-detectors.ts';
 import { collectDiagnostics } from '../../core/detect/detector.ts';
+import { InThreadPreparer } from '../../core/file-preparer.ts';
 import { atLeast, parseSeverity, type Severity } from '../../core/finding.ts';
 import { Engine, runIngest } from '../../core/pipeline.ts';
 import { countFindingsByTactic } from '../../core/report/summary.ts';
@@ -26,6 +29,7 @@ interface AnalyzeOptions {
   verbose?: boolean;
   progress: boolean;
   maxFindings: string;
+  workers: string;
 }
 
 /** How many findings the terminal summary groups (most severe first). */
@@ -48,6 +52,11 @@ export function registerAnalyze(program: Command): void {
     .option('-v, --verbose', 'list every file with the reader that read it')
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--max-findings <n>', 'findings listed in --format json, most severe first (0 = all)', '1000')
+    .option(
+      '--workers <n>',
+      'threads that decode, parse and run the stateless rules (0: all on the main thread)',
+      String(defaultWorkers()),
+    )
     .action(async (input: string, options: AnalyzeOptions) => {
       process.exitCode = await analyze(input, options);
     });
@@ -65,9 +74,30 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
       `${sigma.unrunnable.length} Sigma rule(s) cannot run; see: logwarden rules list --unsupported\n`,
     );
   }
+  const workers = Number(options.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+    throw new UsageError(`--workers "${options.workers}" must be a whole number from 0 to 64`);
   const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
   try {
-    const engine = new Engine(config, defaultDetectors(config, sigma.rules), { geo: geoLookupFor(config) });
+    const detectors = defaultDetectors(config, sigma.rules);
+    const maxBytes = config.maxFileMiB * 2 ** 20;
+    const parse = { flowFormat: config.flowLogs.format, referenceTime: Date.now() };
+    // With workers, the stateless detectors run there and the main thread keeps the stateful ones.
+    const engine = new Engine(config, workers > 0 ? detectors.filter((d) => !d.stateless) : detectors, {
+      geo: geoLookupFor(config),
+    });
+    const preparer =
+      workers > 0
+        ? new WorkerPreparer({
+            workers,
+            stageDir: store.stage.path,
+            config,
+            maxBytes,
+            parse,
+            known: await store.knownFileIds(),
+            mainDetectors: engine.detectors,
+          })
+        : undefined;
     const baseline = engine.detectors.find((d) => d instanceof BaselineDetector);
     // Every principal the store has a profile for, not only this run's: the report's warm-up figure.
     const baselineCounts = async () =>
@@ -79,18 +109,23 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     const progress = options.progress ? terminalProgress() : undefined;
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
-      run = await runIngest(sourceFor(input, config.maxFileMiB * 2 ** 20), engine, {
-        store,
-        progress,
-        now: Date.now,
-        keepFindings: false,
-        onFile: options.verbose
-          ? (uri, p) =>
-              process.stderr.write(
-                `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
-              )
-          : undefined,
-      });
+      run = await runIngest(
+        sourceFor(input, maxBytes),
+        engine,
+        {
+          store,
+          progress,
+          now: Date.now,
+          keepFindings: false,
+          onFile: options.verbose
+            ? (uri, p) =>
+                process.stderr.write(
+                  `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
+                )
+            : undefined,
+        },
+        preparer ?? new InThreadPreparer((sha256) => store.isIngested(sha256), parse),
+      );
     } finally {
       progress?.stop();
     }
@@ -105,7 +140,7 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     const findings = await store.findings({ fileIds: run.fileIds, limit: shown > 0 ? shown : undefined });
     const findingsTotal = Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0);
     summary.findingsByTactic ??= countFindingsByTactic(findings);
-    const detection = collectDiagnostics(engine.detectors);
+    const detection = collectDiagnostics([...engine.detectors, ...(preparer ? [preparer] : [])]);
     if (options.format === 'json') {
       const doc = {
         ...analyzeJson(input, run, summary, findings),
@@ -130,6 +165,11 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
   } finally {
     await store.close();
   }
+}
+
+/** One worker per core beyond the main thread's, at least one, at most four. */
+function defaultWorkers(): number {
+  return Math.min(4, Math.max(1, availableParallelism()));
 }
 
 /** Bad flags or arguments: reported without a stack trace, exit 2. */

@@ -23,10 +23,9 @@ export function defaultDetectors(config: Config, extraRules: readonly Rule[] = [
   const detection = config.detection;
   const disabled = new Set(detection.disabledRules);
   const rules = [...BUILTIN_RULES, ...extraRules].filter((r) => !disabled.has(r.id));
-  const detectors: Detector[] = [
-    new RuleEngine(rules, { knownAccounts: detection.knownAccounts }),
-    new ThresholdDetector(BUILTIN_THRESHOLDS.filter((r) => !disabled.has(r.id))),
-  ];
+  const detectors: Detector[] = [new RuleEngine(rules, { knownAccounts: detection.knownAccounts })];
+  const thresholds = BUILTIN_THRESHOLDS.filter((r) => !disabled.has(r.id));
+  if (thresholds.length > 0) detectors.push(new ThresholdDetector(thresholds));
   if (!disabled.has(NEW_KEY_USED_FROM_NEW_IP.id)) detectors.push(new NewKeyUsedFromNewIpDetector());
   if (config.baseline.enabled) detectors.push(new BaselineDetector(config.baseline, config.timeZone));
   detectors.push(...flowDetectors(config), ...appDetectors(config));

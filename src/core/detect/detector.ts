@@ -1,6 +1,9 @@
-import type { AnomalyFlag, NormalizedEvent, ProcessedEvent } from '../event.ts';
+import type { AnomalyFlag, NormalizedEvent, ProcessedEvent, SourceType } from '../event.ts';
 import type { Finding } from '../finding.ts';
 import type { EventStore } from '../ports.ts';
+
+/** The inputs a detector can look at: events of a source, or flow records. */
+export type DetectorInput = SourceType | 'flow';
 
 /** A rule that threw on an event: kept, counted and shown, never silently skipped. */
 export interface RuleError {
@@ -34,6 +37,16 @@ export interface DetectorDiagnostics {
 export interface Detector {
   /** Stable name; also the key its state is stored under. */
   readonly id: string;
+  /**
+   * True when `observe` reads nothing but the event it is given (no state across events, no
+   * flush): such a detector may run on any thread, over any subset of the files.
+   */
+  readonly stateless?: boolean;
+  /**
+   * What a stateful detector looks at: event sources, and 'flow' for flow records. Absent means
+   * every event. Lets a runtime skip handing it files it would ignore.
+   */
+  readonly sees?: readonly DetectorInput[];
   /** Looks at one event; returns the findings it causes (often none). */
   observe(event: ProcessedEvent): Finding[];
   /** Called after each file: findings that need the whole file (windows closing, bursts). */
@@ -52,7 +65,9 @@ export interface Detector {
 }
 
 /** Adds up the diagnostics of every detector that reports them. */
-export function collectDiagnostics(detectors: readonly Detector[]): DetectorDiagnostics {
+export function collectDiagnostics(
+  detectors: readonly Pick<Detector, 'diagnostics'>[],
+): DetectorDiagnostics {
   const total: DetectorDiagnostics = {
     ruleErrors: [],
     ruleErrorCount: 0,

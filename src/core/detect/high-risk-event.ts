@@ -11,6 +11,7 @@ export const HIGH_RISK_EVENT_RULE = 'seed.high-risk-event';
  */
 export class HighRiskEventDetector implements Detector {
   readonly id = HIGH_RISK_EVENT_RULE;
+  readonly stateless = true;
 
   constructor(private readonly threshold: number) {}
 

@@ -3,7 +3,7 @@ import type { Finding } from '../finding.ts';
 import { CidrSet } from '../net.ts';
 import type { FlowRecord } from '../sources/vpc-flow.ts';
 import type { Suppression } from './detection-config.ts';
-import type { Detector, DetectorDiagnostics } from './detector.ts';
+import type { Detector, DetectorDiagnostics, DetectorInput } from './detector.ts';
 import type { FlowDetector } from './flow/flow-detector.ts';
 
 interface CompiledSuppression {
@@ -105,6 +105,14 @@ export class SuppressedDetector implements Detector {
     private readonly suppressor: Suppressor,
   ) {
     this.id = inner.id;
+  }
+
+  get stateless(): boolean | undefined {
+    return this.inner.stateless;
+  }
+
+  get sees(): readonly DetectorInput[] | undefined {
+    return this.inner.sees;
   }
 
   observe(event: ProcessedEvent): Finding[] {

@@ -3,6 +3,9 @@ import { type Finding, type MitreRef, SEVERITY_RISK, type Severity } from '../..
 import { stableId } from '../../hash.ts';
 import { isErrorLevel } from '../../sources/app-log.ts';
 
+/** The sources application-log events come from (files, CloudWatch Logs). */
+export const APP_EVENT_SOURCES = ['app-log', 'cloudwatch-logs'] as const;
+
 /** True for application-log events (files or CloudWatch Logs). */
 export function isAppEvent(e: NormalizedEvent): boolean {
   return e.source === 'app-log' || e.source === 'cloudwatch-logs';

@@ -1,7 +1,7 @@
 import type { ProcessedEvent } from '../../event.ts';
 import type { Finding } from '../../finding.ts';
 import type { Detector } from '../detector.ts';
-import { appEvidence, appFinding, isAppEvent, isAuthFailure } from './app-event.ts';
+import { APP_EVENT_SOURCES, appEvidence, appFinding, isAppEvent, isAuthFailure } from './app-event.ts';
 
 export const AUTH_FAILURE_BURST_RULE = 'app.auth-failure-burst';
 export const BRUTE_FORCE_SUCCESS_RULE = 'app.brute-force-success';
@@ -23,6 +23,7 @@ interface Track {
  */
 export class AuthFailureBurstDetector implements Detector {
   readonly id = AUTH_FAILURE_BURST_RULE;
+  readonly sees = APP_EVENT_SOURCES;
   private tracks = new Map<string, Track>();
   private readonly windowMs: number;
 

@@ -2,7 +2,7 @@ import type { ProcessedEvent } from '../../event.ts';
 import type { Finding } from '../../finding.ts';
 import { BurstCounter } from '../burst-counter.ts';
 import type { Detector } from '../detector.ts';
-import { appEvidence, appFinding, isAppEvent, isErrorLine } from './app-event.ts';
+import { APP_EVENT_SOURCES, appEvidence, appFinding, isAppEvent, isErrorLine } from './app-event.ts';
 
 export const ERROR_BURST_RULE = 'app.error-burst';
 const WINDOW_MS = 5 * 60_000;
@@ -13,6 +13,7 @@ const WINDOW_MS = 5 * 60_000;
  */
 export class ErrorBurstDetector implements Detector {
   readonly id = ERROR_BURST_RULE;
+  readonly sees = APP_EVENT_SOURCES;
   private readonly counter: BurstCounter;
 
   constructor(options: { minErrors: number; factor: number }) {

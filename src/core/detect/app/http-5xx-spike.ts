@@ -2,7 +2,7 @@ import type { ProcessedEvent } from '../../event.ts';
 import type { Finding } from '../../finding.ts';
 import { BurstCounter } from '../burst-counter.ts';
 import type { Detector } from '../detector.ts';
-import { appEvidence, appFinding, httpStatus, isAppEvent } from './app-event.ts';
+import { APP_EVENT_SOURCES, appEvidence, appFinding, httpStatus, isAppEvent } from './app-event.ts';
 
 export const HTTP_5XX_SPIKE_RULE = 'app.http-5xx-spike';
 const WINDOW_MS = 5 * 60_000;
@@ -14,6 +14,7 @@ const WINDOW_MS = 5 * 60_000;
  */
 export class Http5xxSpikeDetector implements Detector {
   readonly id = HTTP_5XX_SPIKE_RULE;
+  readonly sees = APP_EVENT_SOURCES;
   private readonly counter: BurstCounter;
 
   constructor(private readonly options: { minCount: number; factor: number }) {

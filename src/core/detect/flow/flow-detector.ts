@@ -22,6 +22,7 @@ export function isFlowDetector(d: Detector): d is FlowDetector {
 /** Base for flow detectors: they see no events. */
 export abstract class FlowOnlyDetector implements FlowDetector {
   abstract readonly id: string;
+  readonly sees = ['flow'] as const;
   abstract observeFlow(record: FlowRecord): Finding[];
   observe(_event: ProcessedEvent): Finding[] {
     return [];

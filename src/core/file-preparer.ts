@@ -1,0 +1,104 @@
+import type { InputError } from './event.ts';
+import type { Finding } from './finding.ts';
+import type { EncodedEvents, SourceObject } from './ports.ts';
+import { isDigestPath } from './sources/cloudtrail.ts';
+import type { FlowAggregate } from './sources/flow-aggregate.ts';
+import { type ParsedFile, type ParseOptions, parseLogFile } from './sources/parse.ts';
+
+/**
+ * One listed object after reading and whatever file-local work was done where it was read, in
+ * listing order. `ingest` finishes it: the stateful detectors and the store.
+ */
+export type PreparedObject = { uri: string; size: number } & (
+  | { kind: 'digest' }
+  | { kind: 'unreadable'; reason: string }
+  /** Its content was already stored: it was not parsed. */
+  | { kind: 'known'; sha256: string }
+  /**
+   * Parsed events for the engine. `findings` came from stateless detectors that already looked
+   * at these events elsewhere (the engine runs the rest and merges them).
+   */
+  | { kind: 'parsed'; sha256: string; parsed: ParsedFile; findings: Finding[] }
+  /** Processed to the end elsewhere: only storing is left. */
+  | { kind: 'staged'; sha256: string; staged: StagedFile }
+);
+
+/** A file flagged, scored, detected on and encoded for the store off the main thread. */
+export interface StagedFile {
+  format: string;
+  skipped?: string;
+  errors: InputError[];
+  events: number;
+  flows: number;
+  findings: Finding[];
+  encoded: EncodedEvents;
+  flowAggregates?: FlowAggregate[];
+}
+
+/** Reads listed objects and does the file-local work, yielding them in listing order. */
+export interface FilePreparer {
+  prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject>;
+}
+
+/** How many files are read (and decompressed) ahead of the one being processed. */
+const READ_AHEAD = 4;
+
+/**
+ * The preparer that parses on the calling thread; reads and decompression run a few files ahead
+ * (on libuv's pool). Content the store already holds is not parsed.
+ */
+export class InThreadPreparer implements FilePreparer {
+  constructor(
+    private readonly isKnown: (sha256: string) => Promise<boolean>,
+    private readonly options: ParseOptions,
+  ) {}
+
+  async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
+    for await (const { object, content } of readAhead(objects, READ_AHEAD)) {
+      const { uri, size } = object;
+      if (!content) {
+        yield { uri, size, kind: 'digest' };
+        continue;
+      }
+      let text: string;
+      let sha256: string;
+      try {
+        ({ text, sha256 } = await content);
+      } catch (err) {
+        yield { uri, size, kind: 'unreadable', reason: (err as Error).message };
+        continue;
+      }
+      if (await this.isKnown(sha256)) {
+        yield { uri, size, kind: 'known', sha256 };
+        continue;
+      }
+      yield {
+        uri,
+        size,
+        kind: 'parsed',
+        sha256,
+        parsed: parseLogFile(uri, text, this.options),
+        findings: [],
+      };
+    }
+  }
+}
+
+/**
+ * Starts reading up to `depth` objects ahead and yields them in order with their pending content
+ * (none for digest files, which are never read). A failed read is kept as a rejected promise for
+ * the consumer (never an unhandled rejection).
+ */
+async function* readAhead(
+  objects: AsyncIterable<SourceObject>,
+  depth: number,
+): AsyncIterable<{ object: SourceObject; content?: Promise<{ text: string; sha256: string }> }> {
+  const queue: { object: SourceObject; content?: Promise<{ text: string; sha256: string }> }[] = [];
+  for await (const object of objects) {
+    const content = isDigestPath(object.uri) ? undefined : object.read();
+    content?.catch(() => {});
+    queue.push({ object, content });
+    if (queue.length > depth) yield queue.shift()!;
+  }
+  while (queue.length) yield queue.shift()!;
+}
