@@ -65,9 +65,7 @@ export interface Detector {
 }
 
 /** Adds up the diagnostics of every detector that reports them. */
-export function collectDiagnostics(
-  detectors: readonly Pick<Detector, 'diagnostics'>[],
-): DetectorDiagnostics {
+export function collectDiagnostics(detectors: readonly Pick<Detector, 'diagnostics'>[]): DetectorDiagnostics {
   const total: DetectorDiagnostics = {
     ruleErrors: [],
     ruleErrorCount: 0,

@@ -37,6 +37,7 @@ export interface RuleEngineOptions {
  */
 export class RuleEngine implements Detector {
   readonly id: string;
+  readonly stateless = true;
   private readonly exact = new Map<string, Rule[]>();
   private readonly byName = new Map<string, Rule[]>();
   private readonly bySource = new Map<string, Rule[]>();
