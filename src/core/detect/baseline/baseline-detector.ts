@@ -78,7 +78,9 @@ export class BaselineDetector implements Detector {
   /** The identity of the last principal looked up (events of one principal come in runs). */
   private lastPrincipal?: NormalizedEvent['principal'];
   private lastIdentity?: ProfileIdentity;
-  private readonly families = new Map<string, string>();
+  /** Agents seen → family, bucketed by a cheap fingerprint (see `family`). */
+  private readonly families = new Map<number, [agent: string, family: string][]>();
+  private familiesSize = 0;
   private lastAgent?: string;
   private lastFamily = '';
   private readonly asnLabels = new Map<number, string>();
@@ -217,6 +219,9 @@ export class BaselineDetector implements Detector {
   private features(event: NormalizedEvent): EventFeatures {
     if (this.memoEvent === event && this.memoFeatures) return this.memoFeatures;
     const cls = actionClass(event.service, event.action, event.readOnly);
+    const geo = event.geo;
+    // Every field present (undefined when absent): one object shape, so the per-event code that
+    // reads features stays monomorphic.
     const f: EventFeatures = {
       time: event.time,
       day: utcDay(event.time),
@@ -224,11 +229,13 @@ export class BaselineDetector implements Detector {
       service: event.service,
       actionClass: cls,
       region: event.region,
+      country: geo?.country ? geo.country : undefined,
+      asn: geo?.asn ? this.asnLabel(geo.asn) : undefined,
       uaFamily: this.family(event.userAgent),
+      loginNetwork: undefined,
+      accessKey: undefined,
+      geo: undefined,
     };
-    const geo = event.geo;
-    if (geo?.country) f.country = geo.country;
-    if (geo?.asn) f.asn = this.asnLabel(geo.asn);
     if (geo?.kind === 'public' && geo.lat !== undefined && geo.lon !== undefined) {
       f.geo = {
         lat: geo.lat,
@@ -264,11 +271,33 @@ export class BaselineDetector implements Detector {
   private family(userAgent: string): string {
     // Consecutive calls mostly share an agent: one comparison instead of hashing a long string.
     if (userAgent === this.lastAgent) return this.lastFamily;
-    let family = this.families.get(userAgent);
+    // Keyed by length and two characters rather than the string itself: hashing a long agent
+    // string costs more than comparing it with the one or two agents of its bucket.
+    const n = userAgent.length;
+    const print =
+      n === 0
+        ? 0
+        : n * 0x10000 + ((userAgent.charCodeAt(n >> 1) * 31 + userAgent.charCodeAt(n - 1)) & 0xffff);
+    let bucket = this.families.get(print);
+    let family: string | undefined;
+    if (bucket) {
+      for (const [agent, known] of bucket) {
+        if (agent === userAgent) {
+          family = known;
+          break;
+        }
+      }
+    }
     if (family === undefined) {
       family = uaFamily(userAgent);
-      if (this.families.size >= 10_000) this.families.clear();
-      this.families.set(userAgent, family);
+      if (this.familiesSize >= 10_000) {
+        this.families.clear();
+        this.familiesSize = 0;
+        bucket = undefined;
+      }
+      if (bucket) bucket.push([userAgent, family]);
+      else this.families.set(print, [[userAgent, family]]);
+      this.familiesSize++;
     }
     this.lastAgent = userAgent;
     this.lastFamily = family;
