@@ -31,7 +31,8 @@ export interface StagedFile {
   events: number;
   flows: number;
   findings: Finding[];
-  encoded: EncodedEvents;
+  /** The events, encoded for the store (none when the file held none). */
+  encoded?: EncodedEvents;
   flowAggregates?: FlowAggregate[];
 }
 

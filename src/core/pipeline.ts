@@ -124,7 +124,9 @@ export class Engine {
 
   async saveState(store: EventStore): Promise<void> {
     for (const d of this.detectors) {
-      if (d.exportState) await store.saveState(d.id, d.exportState());
+      // A wrapper (suppressions) exports its inner detector's state, which may be none.
+      const state = d.exportState?.();
+      if (state !== undefined) await store.saveState(d.id, state);
       if (d.persist) await d.persist(store);
     }
   }
@@ -247,7 +249,7 @@ export async function runIngest(
       batch = {
         file: { ...file, events: staged.events, errors: staged.errors.length },
         events: [],
-        encoded: staged.encoded,
+        ...(staged.encoded && { encoded: staged.encoded }),
         findings: staged.findings,
         errors: staged.errors,
         ...(staged.flowAggregates && { flowAggregates: staged.flowAggregates }),

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -192,7 +192,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       const rows = readFileSync(encoded.file, 'utf8').split('\n');
       writeFileSync(encoded.file, `${rows.filter((_, i) => keep[i] === 1).join('\n')}\n`);
     }
-    this.addChunk(encoded.file, kept);
+    if (kept > 0) this.addChunk(encoded.file, kept);
+    else rmSync(encoded.file, { force: true });
     if (encoded.minTime < this.pendingMin) this.pendingMin = encoded.minTime;
     if (encoded.maxTime > this.pendingMax) this.pendingMax = encoded.maxTime;
   }

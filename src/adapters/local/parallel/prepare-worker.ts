@@ -88,7 +88,9 @@ function stage(parsed: ParsedFile, fileId: string): StagedFile {
     events: events.length,
     flows: flows.length,
     findings,
-    encoded: { encoding: EVENT_ROW_ENCODING, file: stageRows(rows), ids, minTime, maxTime },
+    ...(events.length > 0 && {
+      encoded: { encoding: EVENT_ROW_ENCODING, file: stageRows(rows), ids, minTime, maxTime },
+    }),
     ...(flows.length > 0 && { flowAggregates: aggregateFlows(flows) }),
   };
 }
