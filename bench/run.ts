@@ -1,15 +1,24 @@
 /**
  * `npm run bench`: builds a deterministic CloudTrail corpus from the bundled samples (1M events by
  * default, laid out like a trail), then runs `logwarden analyze` on it as a user would and prints
- * events/s, MB/s, wall time and peak RSS. A second run on the same corpus measures the idempotent
- * re-run (every file already ingested).
+ * events/s, MB/s, wall time, CPU time and peak RSS, for two configurations:
  *
- *   npm run bench -- [--events 1000000] [--corpus DIR]
+ *   foundation   what issue 2 asks of analyze: read, normalize, the seed's flags and risk score,
+ *                the high-risk finding, the store and the summary (rules, Sigma, baselines and
+ *                GeoIP switched off in a generated configuration)
+ *   full         the default configuration: 180 built-in rules, 57 Sigma rules, baselines, GeoIP
+ *
+ * each followed by a re-run on the same store (every file already ingested).
+ *
+ *   npm run bench -- [--events 1000000] [--corpus DIR] [--workers N] [--only foundation|full]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { BUILTIN_RULES, BUILTIN_THRESHOLDS } from '../src/core/detect/rules/index.ts';
+import { NEW_KEY_USED_FROM_NEW_IP } from '../src/core/detect/threshold/new-key-used-from-new-ip.ts';
 import { makeCorpus } from './make-corpus.ts';
 
 const arg = (name: string, fallback: string) => {
@@ -19,6 +28,8 @@ const arg = (name: string, fallback: string) => {
 const events = Number(arg('events', '1000000'));
 const corpus = resolve(arg('corpus', join(tmpdir(), `logwarden-bench-corpus-${events}`)));
 const root = resolve(import.meta.dirname, '..');
+const workers = arg('workers', '');
+const only = arg('only', '');
 
 function dirSize(dir: string): { files: number; bytes: number } {
   let files = 0;
@@ -49,9 +60,25 @@ if (!existsSync(corpus)) {
 }
 const size = dirSize(corpus);
 const work = mkdtempSync(join(tmpdir(), 'logwarden-bench-'));
-const db = join(work, 'bench.duckdb');
 
-function analyze(label: string): void {
+/** The foundation's configuration: every detector beyond the seed's flags and finding is off. */
+function foundationConfig(): string {
+  const ids = [...BUILTIN_RULES, ...BUILTIN_THRESHOLDS].map((r) => r.id);
+  ids.push(NEW_KEY_USED_FROM_NEW_IP.id);
+  const path = join(work, 'foundation.yaml');
+  writeFileSync(
+    path,
+    stringify({
+      sigma: { vendored: false },
+      geo: { enabled: false },
+      baseline: { enabled: false },
+      detection: { disabledRules: ids },
+    }),
+  );
+  return path;
+}
+
+function analyze(label: string, db: string, config?: string): void {
   const rssFile = join(work, 'rss');
   rmSync(rssFile, { force: true });
   const started = performance.now();
@@ -68,6 +95,8 @@ function analyze(label: string): void {
       '--format',
       'json',
       '--no-progress',
+      ...(config ? ['--config', config] : []),
+      ...(workers ? ['--workers', workers] : []),
     ],
     { env: { ...process.env, LOGWARDEN_RSS_FILE: rssFile }, maxBuffer: 1 << 30, encoding: 'utf8' },
   );
@@ -76,16 +105,18 @@ function analyze(label: string): void {
     console.error(child.stderr);
     throw new Error(`analyze exited with ${child.status}`);
   }
+  const probe = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number; cpuMicros: number };
+  const used = probe.cpuMicros / 1e6;
+  const rssMiB = probe.maxRssKiB / 1024;
   const report = JSON.parse(child.stdout);
-  const rssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
   const read = report.run.eventsRead as number;
   const total = report.totalEvents as number;
   console.log(
     [
       `${label}:`,
-      `  events        ${total.toLocaleString('en-US')} (${read.toLocaleString('en-US')} read this run, ${report.run.eventsStored.toLocaleString('en-US')} stored, ${report.run.findingsStored} findings)`,
+      `  events        ${total.toLocaleString('en-US')} (${read.toLocaleString('en-US')} read this run, ${report.run.eventsStored.toLocaleString('en-US')} stored, ${report.run.findingsStored.toLocaleString('en-US')} findings)`,
       `  files         ${size.files} (${(size.bytes / 2 ** 20).toFixed(1)} MB gzip)`,
-      `  wall time     ${seconds.toFixed(2)} s`,
+      `  wall time     ${seconds.toFixed(2)} s (CPU ${used.toFixed(1)} s: ${(used / seconds).toFixed(2)} cores busy)`,
       `  throughput    ${Math.round(total / seconds).toLocaleString('en-US')} events/s, ${(size.bytes / 2 ** 20 / seconds).toFixed(1)} MB/s (gzip input)`,
       `  peak RSS      ${rssMiB.toFixed(0)} MB`,
     ].join('\n'),
@@ -93,8 +124,18 @@ function analyze(label: string): void {
 }
 
 try {
-  analyze('first run (everything new)');
-  analyze('re-run (every file already ingested)');
+  console.log(`machine: ${availableParallelism()} cores; analyze --workers ${workers || 'default'}`);
+  if (only !== 'full') {
+    const db = join(work, 'foundation.duckdb');
+    const config = foundationConfig();
+    analyze('foundation, first run (everything new)', db, config);
+    analyze('foundation, re-run (every file already ingested)', db, config);
+  }
+  if (only !== 'foundation') {
+    const db = join(work, 'full.duckdb');
+    analyze('full detection, first run (everything new)', db);
+    analyze('full detection, re-run (every file already ingested)', db);
+  }
 } finally {
   // The corpus stays in the temp dir for the next run: building it takes longer than analyzing it.
   rmSync(work, { recursive: true, force: true });
