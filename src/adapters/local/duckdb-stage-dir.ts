@@ -1,15 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A directory of staged event rows (TSV files, one row per line) waiting for DuckDB's CSV reader:
- * rows go to disk as each file is processed, on whichever thread encoded them, so a batch never
- * sits in the JS heap. The store loads a batch's files in one statement, then deletes them.
+ * A directory of staged rows waiting for DuckDB's readers: event rows (TSV, one per line) and
+ * findings (NDJSON). They go to disk as each file is processed, on whichever thread encoded them,
+ * so a batch never sits in the JS heap. The store loads a batch's files in one statement per
+ * table, then deletes them.
  */
 export class StageDir {
   private dir: string | undefined;
   private next = 0;
+  private writes: Promise<void>[] = [];
 
   /** The directory, made on first use. */
   get path(): string {
@@ -17,11 +20,21 @@ export class StageDir {
     return this.dir;
   }
 
-  /** Writes rows (one per line, no trailing newline) to a new file and returns its path. */
-  write(rows: string): string {
-    const file = join(this.path, `main-${this.next++}.tsv`);
-    writeFileSync(file, `${rows}\n`);
+  /**
+   * Writes lines (one string, no trailing newline) to a new file of the given kind and returns
+   * its path; the write finishes off the main thread, `written` waits for all of them.
+   */
+  write(kind: 'events' | 'findings', lines: string): string {
+    const file = join(this.path, `${kind}-main-${this.next++}.${kind === 'events' ? 'tsv' : 'ndjson'}`);
+    this.writes.push(writeFile(file, `${lines}\n`));
     return file;
+  }
+
+  /** Waits for every write begun so far (and fails if one failed). */
+  async written(): Promise<void> {
+    const writes = this.writes;
+    this.writes = [];
+    await Promise.all(writes);
   }
 
   /** Removes the directory and whatever is left in it. */

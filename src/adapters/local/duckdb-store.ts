@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { PrincipalProfile } from '../../core/detect/baseline/profile.ts';
-import type { AnomalyFlag, InputError, NormalizedEvent, ProcessedEvent } from '../../core/event.ts';
+import type { AnomalyFlag, InputError, NormalizedEvent } from '../../core/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../../core/finding.ts';
 import type {
   EncodedEvents,
@@ -75,7 +74,8 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingIds = new Set<string>();
   private pendingMin = Number.POSITIVE_INFINITY;
   private pendingMax = Number.NEGATIVE_INFINITY;
-  private pendingFindings: { finding: Finding; fileId: string }[] = [];
+  /** Staged findings (NDJSON files). */
+  private pendingFindings: string[] = [];
   private pendingFiles = new Map<
     string,
     { file: IngestedFile; errors: InputError[]; flows?: FlowAggregate[] }
@@ -115,7 +115,6 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     await conn.run(SCHEMA);
     await conn.run(FLOW_SCHEMA);
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS query_files (id VARCHAR)');
-    await conn.run('CREATE TEMP TABLE IF NOT EXISTS findings_stage AS SELECT * FROM findings LIMIT 0');
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS files_stage AS SELECT * FROM ingested_files LIMIT 0');
     return new DuckDbEventStore(instance, conn, options.timeZone ?? 'UTC');
   }
@@ -159,9 +158,14 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       if (e.time < this.pendingMin) this.pendingMin = e.time;
       if (e.time > this.pendingMax) this.pendingMax = e.time;
     }
-    if (rows.length > 0) this.addChunk(this.stage.write(rows.join('\n')), rows.length);
+    if (rows.length > 0) this.addChunk(this.stage.write('events', rows.join('\n')), rows.length);
     if (batch.encoded) this.addEncoded(batch.encoded);
-    for (const finding of batch.findings) this.pendingFindings.push({ finding, fileId: batch.file.id });
+    if (batch.findings.length > 0) {
+      // The file id rides along with each finding; DuckDB splits the two when it loads them.
+      const file = JSON.stringify(batch.file.id);
+      const lines = batch.findings.map((f) => `{"file":${file},"finding":${JSON.stringify(f)}}`);
+      this.pendingFindings.push(this.stage.write('findings', lines.join('\n')));
+    }
     if (this.pendingRows + this.pendingFlowRows >= FLUSH_EVENTS) {
       // Written in the background: DuckDB inserts this batch on its own threads while the caller
       // parses the next files. Writes stay in order; a failure surfaces at the next call.
@@ -246,9 +250,10 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     rows: string[],
     min: number,
     max: number,
-    findings: { finding: Finding; fileId: string }[],
+    findings: string[],
     files: { file: IngestedFile; errors: InputError[] }[],
   ): Promise<StoredCounts> {
+    await this.stage.written();
     await this.conn.run('BEGIN TRANSACTION');
     try {
       // An event already stored (CloudTrail may deliver one twice) keeps its first copy; the time
@@ -271,7 +276,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       await this.conn.run('ROLLBACK');
       throw err;
     } finally {
-      await Promise.all(rows.map((file) => rm(file, { force: true })));
+      await Promise.all([...rows, ...findings].map((file) => rm(file, { force: true })));
     }
   }
 
@@ -291,28 +296,16 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     await this.conn.run('INSERT OR IGNORE INTO ingested_files SELECT * FROM files_stage');
   }
 
-  /** Appends findings to a stage table and inserts the new ones; returns how many were new. */
-  private async insertFindings(findings: { finding: Finding; fileId: string }[]): Promise<number> {
-    if (findings.length === 0) return 0;
-    await this.conn.run('DELETE FROM findings_stage');
-    const appender = await this.conn.createAppender('findings_stage', 'main', 'temp');
-    for (const { finding, fileId } of findings) {
-      appender.appendVarchar(finding.id);
-      appender.appendVarchar(finding.ruleId);
-      appender.appendVarchar(finding.severity);
-      appender.appendDouble(finding.riskScore);
-      appender.appendBigInt(BigInt(finding.time));
-      optional(appender, finding.principal?.name);
-      optional(appender, finding.principal?.id);
-      optional(appender, finding.principal?.arn);
-      appender.appendVarchar(fileId);
-      appender.appendVarchar(JSON.stringify(finding));
-      appender.endRow();
-    }
-    appender.closeSync();
+  /** Loads staged findings (NDJSON) and inserts the new ones; returns how many were new. */
+  private async insertFindings(files: string[]): Promise<number> {
+    if (files.length === 0) return 0;
     const inserted = await this.conn.run(`
-      INSERT OR IGNORE INTO findings SELECT * FROM findings_stage
-      QUALIFY row_number() OVER (PARTITION BY id) = 1`);
+      INSERT OR IGNORE INTO findings
+      SELECT f->>'id', f->>'ruleId', f->>'severity', (f->>'riskScore')::DOUBLE, (f->>'time')::BIGINT,
+             f->'principal'->>'name', f->'principal'->>'id', f->'principal'->>'arn', file, f
+      FROM (SELECT json->>'file' AS file, json->'finding' AS f
+            FROM read_json_objects(${sqlList(files)}, format = 'newline_delimited'))
+      QUALIFY row_number() OVER (PARTITION BY f->>'id') = 1`);
     return Number(inserted.rowsChanged);
   }
 
@@ -539,9 +532,4 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 /** A SQL list of string literals. */
 function sqlList(values: readonly string[]): string {
   return `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
-}
-
-function optional(appender: DuckDBAppender, value: string | undefined): void {
-  if (value === undefined) appender.appendNull();
-  else appender.appendVarchar(value);
 }
