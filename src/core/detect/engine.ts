@@ -264,8 +264,6 @@ export function compactEvidence(evidence: Record<string, unknown>): Record<strin
 /** One evidence value, or its cut preview when large. */
 function compactValue(value: unknown): unknown {
   if (typeof value === 'object' && value !== null) {
-    // Most values are clearly small: a bound on their JSON length spares serialising them.
-    if (jsonLengthBound(value, MAX_EVIDENCE_VALUE) <= MAX_EVIDENCE_VALUE) return value;
     const json = JSON.stringify(value);
     return json.length > MAX_EVIDENCE_VALUE
       ? `${json.slice(0, MAX_EVIDENCE_VALUE)}… (${json.length} chars)`
@@ -274,54 +272,4 @@ function compactValue(value: unknown): unknown {
   if (typeof value === 'string' && value.length > MAX_EVIDENCE_VALUE)
     return `${value.slice(0, MAX_EVIDENCE_VALUE)}…`;
   return value;
-}
-
-/** Characters JSON.stringify may escape (quote, backslash, controls, surrogate halves). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters JSON escapes
-const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const NOT_MEASURED = Number.POSITIVE_INFINITY;
-
-/**
- * An upper bound on the length of `JSON.stringify(value)`, or Infinity once it passes `budget` or
- * when the value is not plain JSON data (toJSON, boxed primitives, class instances, BigInt): then
- * the caller serialises it and gets the exact answer (or the same error) as before.
- */
-function jsonLengthBound(value: unknown, budget: number): number {
-  switch (typeof value) {
-    case 'string':
-      return MAY_ESCAPE.test(value) ? 6 * value.length + 2 : value.length + 2;
-    case 'number':
-      // No double prints longer than 25 characters (-0.0000012345678901234567).
-      return Number.isInteger(value) && value >= 0 && value < 1e9 ? 9 : 25;
-    case 'boolean':
-      return 5;
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      // Left out of objects, `null` in arrays.
-      return 4;
-    case 'object': {
-      if (value === null) return 4;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_MEASURED;
-      if (Array.isArray(value)) {
-        let size = 2 + value.length;
-        for (let i = 0; i < value.length && size <= budget; i++)
-          size += jsonLengthBound(value[i], budget - size);
-        return size <= budget ? size : NOT_MEASURED;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return NOT_MEASURED;
-      let size = 2;
-      for (const key of Object.keys(value)) {
-        // "key": value,
-        size += jsonLengthBound(key, budget) + 2;
-        if (size > budget) return NOT_MEASURED;
-        size += jsonLengthBound((value as Record<string, unknown>)[key], budget - size);
-        if (size > budget) return NOT_MEASURED;
-      }
-      return size;
-    }
-    default:
-      return NOT_MEASURED;
-  }
 }

@@ -60,7 +60,7 @@ describe('compactEvidence', () => {
     assert.ok(cut > 1000 && cut < 19_000, `${cut} cut`);
   });
 
-  it('measures values that are not plain data (toJSON, boxed, class instances) by serialising them', () => {
+  it('cuts values that are not plain data (toJSON, boxed, class instances) by their JSON too', () => {
     for (const v of [
       new Number(5),
       new String('abc'),
