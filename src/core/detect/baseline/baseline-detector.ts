@@ -20,6 +20,7 @@ import {
   createProfile,
   type Dimension,
   daysBetween,
+  dimEntry,
   type EventFeatures,
   isWarm,
   learn,
@@ -378,9 +379,9 @@ export class BaselineDetector implements Detector {
     const loginNew =
       f.loginNetwork !== undefined &&
       Object.keys(p.dims.loginNetwork).length > 0 &&
-      !p.dims.loginNetwork[f.loginNetwork];
-    const countryNew = f.country !== undefined && !p.dims.country[f.country];
-    const asnNew = f.asn !== undefined && !p.dims.asn[f.asn];
+      !dimEntry(p, 'loginNetwork', f.loginNetwork);
+    const countryNew = f.country !== undefined && !dimEntry(p, 'country', f.country);
+    const asnNew = f.asn !== undefined && !dimEntry(p, 'asn', f.asn);
     if (loginNew) {
       out.push(
         this.finding(
@@ -413,7 +414,7 @@ export class BaselineDetector implements Detector {
         ),
       );
     }
-    if (f.region && !p.dims.region[f.region]) {
+    if (f.region && !dimEntry(p, 'region', f.region)) {
       const writes = f.actionClass === 'write' || f.actionClass === 'admin';
       out.push(
         this.finding(
@@ -425,7 +426,7 @@ export class BaselineDetector implements Detector {
         ),
       );
     }
-    if (!p.dims.service[f.service]) {
+    if (!dimEntry(p, 'service', f.service)) {
       const discovery = f.actionClass === 'read' || f.actionClass === 'list';
       out.push(
         this.finding(
@@ -438,7 +439,7 @@ export class BaselineDetector implements Detector {
         ),
       );
     }
-    if (!NOT_A_TOOL.has(f.uaFamily) && !p.dims.uaFamily[f.uaFamily]) {
+    if (!NOT_A_TOOL.has(f.uaFamily) && !dimEntry(p, 'uaFamily', f.uaFamily)) {
       const suspicious = SUSPICIOUS_UA_FAMILIES.has(f.uaFamily);
       out.push(
         this.finding(

@@ -63,11 +63,15 @@ export class ProfileCache {
    * beyond capacity (never one of `keys`), writing changed evictees back first.
    */
   async load(keys: Iterable<string>, store: ProfileStore | undefined): Promise<void> {
-    const wanted = new Set(keys);
+    const wanted = keys instanceof Set ? (keys as Set<string>) : new Set(keys);
     const missing: string[] = [];
     for (const key of wanted) {
-      if (this.profiles.has(key)) this.get(key);
-      else if (!this.checked.has(key)) missing.push(key);
+      // Marked recently used: one lookup, then moved to the end of the recency order.
+      const cached = this.profiles.get(key);
+      if (cached !== undefined) {
+        this.profiles.delete(key);
+        this.profiles.set(key, cached);
+      } else if (!this.checked.has(key)) missing.push(key);
     }
     if (store && missing.length > 0) {
       for (const profile of await store.loadProfiles(missing)) {
