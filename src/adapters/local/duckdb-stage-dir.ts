@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ export class StageDir {
 
   /** The directory, made on first use. */
   get path(): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'logwarden-stage-'));
+    this.dir ??= mkdtempSync(join(stageRoot(), 'logwarden-stage-'));
     return this.dir;
   }
 
@@ -41,5 +41,20 @@ export class StageDir {
   remove(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+  }
+}
+
+/**
+ * Where staged rows go: a memory file system where there is one (Linux's /dev/shm), since they
+ * are written once, read once and deleted (on ext4 the writes cost five times the CPU); else the
+ * temp directory. A batch or two at a time is there, never the whole run.
+ */
+function stageRoot(): string {
+  const shm = '/dev/shm';
+  try {
+    accessSync(shm, constants.W_OK);
+    return shm;
+  } catch {
+    return tmpdir();
   }
 }

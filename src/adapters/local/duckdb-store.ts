@@ -74,8 +74,9 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingIds = new Set<string>();
   private pendingMin = Number.POSITIVE_INFINITY;
   private pendingMax = Number.NEGATIVE_INFINITY;
-  /** Staged findings (NDJSON files). */
+  /** Staged findings (NDJSON files) and their ids (a finding is staged once per batch). */
   private pendingFindings: string[] = [];
+  private pendingFindingIds = new Set<string>();
   private pendingFiles = new Map<
     string,
     { file: IngestedFile; errors: InputError[]; flows?: FlowAggregate[] }
@@ -97,7 +98,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   /**
    * Opens (and creates) the store; `path` ':memory:' keeps it in memory. DuckDB's own memory is
-   * bounded (`memoryLimit`, default 128MB) so a large run spills to disk instead of growing.
+   * bounded (`memoryLimit`, default 256MB) so a large run spills to disk instead of growing.
    */
   static async open(
     path: string,
@@ -105,7 +106,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   ): Promise<DuckDbEventStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
-      memory_limit: options.memoryLimit ?? '128MB',
+      memory_limit: options.memoryLimit ?? '256MB',
       // Inserts need not keep row order: lets DuckDB stream them within the memory limit.
       preserve_insertion_order: 'false',
       // Checkpoint at close, not after every batch's commit (each batch's WAL passes the 16MB default).
@@ -160,12 +161,15 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     }
     if (rows.length > 0) this.addChunk(this.stage.write('events', rows.join('\n')), rows.length);
     if (batch.encoded) this.addEncoded(batch.encoded);
-    if (batch.findings.length > 0) {
-      // The file id rides along with each finding; DuckDB splits the two when it loads them.
-      const file = JSON.stringify(batch.file.id);
-      const lines = batch.findings.map((f) => `{"file":${file},"finding":${JSON.stringify(f)}}`);
-      this.pendingFindings.push(this.stage.write('findings', lines.join('\n')));
+    // The file id rides along with each finding; DuckDB splits the two when it loads them.
+    const file = JSON.stringify(batch.file.id);
+    const lines: string[] = [];
+    for (const f of batch.findings) {
+      if (this.pendingFindingIds.has(f.id)) continue;
+      this.pendingFindingIds.add(f.id);
+      lines.push(`{"file":${file},"finding":${JSON.stringify(f)}}`);
     }
+    if (lines.length > 0) this.pendingFindings.push(this.stage.write('findings', lines.join('\n')));
     if (this.pendingRows + this.pendingFlowRows >= FLUSH_EVENTS) {
       // Written in the background: DuckDB inserts this batch on its own threads while the caller
       // parses the next files. Writes stay in order; a failure surfaces at the next call.
@@ -233,6 +237,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
     this.pendingMin = Number.POSITIVE_INFINITY;
     this.pendingMax = Number.NEGATIVE_INFINITY;
     this.pendingFindings = [];
+    this.pendingFindingIds = new Set();
     const previous = this.writing;
     return previous.then(async () => {
       try {
@@ -304,8 +309,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
       SELECT f->>'id', f->>'ruleId', f->>'severity', (f->>'riskScore')::DOUBLE, (f->>'time')::BIGINT,
              f->'principal'->>'name', f->'principal'->>'id', f->'principal'->>'arn', file, f
       FROM (SELECT json->>'file' AS file, json->'finding' AS f
-            FROM read_json_objects(${sqlList(files)}, format = 'newline_delimited'))
-      QUALIFY row_number() OVER (PARTITION BY f->>'id') = 1`);
+            FROM read_json_objects(${sqlList(files)}, format = 'newline_delimited'))`);
     return Number(inserted.rowsChanged);
   }
 
