@@ -5,9 +5,8 @@ import { CallKindCache } from './call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics, RuleError } from './detector.ts';
 import { eventEvidence, pickPrincipal, serviceName } from './high-risk-event.ts';
 import type { Rule, RuleContext, RuleMatch } from './rule.ts';
+import { RuleErrorLog } from './rule-error-log.ts';
 
-/** How many rule-error records are kept in full (all are counted). */
-const MAX_ERROR_RECORDS = 200;
 /** How many finding ids are remembered for de-duplication within a run. */
 const MAX_REMEMBERED = 100_000;
 /** Largest JSON size of one evidence value before it is cut to a preview. */
@@ -45,9 +44,7 @@ export class RuleEngine implements Detector {
   private readonly ctx: RuleContext;
   private readonly remembered = new Set<string>();
   private readonly candidateCache = new CallKindCache<Rule[]>((event) => this.lookup(event));
-  private readonly errors: RuleError[] = [];
-  private readonly errorsByRule = new Map<string, number>();
-  private errorCount = 0;
+  private readonly errors = new RuleErrorLog();
   private evaluations = 0;
 
   constructor(
@@ -136,31 +133,19 @@ export class RuleEngine implements Detector {
       if (!result) return undefined;
       return result;
     } catch (err) {
-      this.errorCount++;
-      this.errorsByRule.set(rule.id, (this.errorsByRule.get(rule.id) ?? 0) + 1);
-      if (this.errors.length < MAX_ERROR_RECORDS) {
-        this.errors.push({
-          kind: 'rule-error',
-          ruleId: rule.id,
-          eventId: event.id,
-          time: event.time,
-          message: err instanceof Error ? err.message : String(err),
-        });
-      }
+      this.errors.record(rule.id, event, err);
       return undefined;
     }
   }
 
-  /** Rule errors seen so far (the first MAX_ERROR_RECORDS in full; `diagnostics()` has the counts). */
+  /** Rule errors seen so far (the first ones in full; `diagnostics()` has the counts). */
   ruleErrors(): readonly RuleError[] {
-    return this.errors;
+    return this.errors.errors;
   }
 
   diagnostics(): DetectorDiagnostics {
     return {
-      ruleErrors: [...this.errors],
-      ruleErrorCount: this.errorCount,
-      ruleErrorsByRule: Object.fromEntries(this.errorsByRule),
+      ...this.errors.diagnostics(),
       suppressed: 0,
       suppressedByRule: {},
       evaluations: this.evaluations,

@@ -2,9 +2,10 @@ import type { ProcessedEvent } from '../../event.ts';
 import { type Finding, SEVERITY_RISK } from '../../finding.ts';
 import { stableId } from '../../hash.ts';
 import { CallKindCache } from '../call-kind-cache.ts';
-import type { Detector, DetectorDiagnostics, RuleError } from '../detector.ts';
+import type { Detector, DetectorDiagnostics } from '../detector.ts';
 import { canonicalAction, compactEvidence } from '../engine.ts';
 import { eventEvidence, pickPrincipal } from '../high-risk-event.ts';
+import { RuleErrorLog } from '../rule-error-log.ts';
 import type { ThresholdRule } from './threshold-rule.ts';
 
 /** One counted event: time, the distinct value (or ''), event id. */
@@ -49,9 +50,7 @@ export class ThresholdDetector implements Detector {
   private readonly slots = new Map<ThresholdRule, Slot>();
   private readonly byKey = new Map<string, ThresholdRule[]>();
   private readonly candidateCache = new CallKindCache<Slot[]>((event) => this.lookup(event));
-  private readonly errors: RuleError[] = [];
-  private readonly errorsByRule = new Map<string, number>();
-  private errorCount = 0;
+  private readonly errors = new RuleErrorLog();
 
   constructor(
     readonly rules: readonly ThresholdRule[],
@@ -113,7 +112,7 @@ export class ThresholdDetector implements Detector {
       try {
         finding = this.count(slots[i], event);
       } catch (err) {
-        this.recordError(slots[i].rule, event, err);
+        this.errors.record(slots[i].rule.id, event, err);
         continue;
       }
       if (finding) findings.push(finding);
@@ -125,22 +124,8 @@ export class ThresholdDetector implements Detector {
     try {
       return fn();
     } catch (err) {
-      this.recordError(rule, event, err);
+      this.errors.record(rule.id, event, err);
       return undefined;
-    }
-  }
-
-  private recordError(rule: ThresholdRule, event: ProcessedEvent, err: unknown): void {
-    this.errorCount++;
-    this.errorsByRule.set(rule.id, (this.errorsByRule.get(rule.id) ?? 0) + 1);
-    if (this.errors.length < 200) {
-      this.errors.push({
-        kind: 'rule-error',
-        ruleId: rule.id,
-        eventId: event.id,
-        time: event.time,
-        message: err instanceof Error ? err.message : String(err),
-      });
     }
   }
 
@@ -264,9 +249,7 @@ export class ThresholdDetector implements Detector {
 
   diagnostics(): DetectorDiagnostics {
     return {
-      ruleErrors: [...this.errors],
-      ruleErrorCount: this.errorCount,
-      ruleErrorsByRule: Object.fromEntries(this.errorsByRule),
+      ...this.errors.diagnostics(),
       suppressed: 0,
       suppressedByRule: {},
     };
