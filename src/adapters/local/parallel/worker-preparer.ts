@@ -35,8 +35,8 @@ export interface WorkerPreparerOptions {
 const IN_FLIGHT_PER_WORKER = 3;
 
 /**
- * Young generation of a worker: a file's records die young in it. Larger (the main thread's 64 MB
- * semi-spaces) bought no speed here on the 1M-event benchmark and cost about 100 MB of RSS per worker.
+ * Young generation of a worker: a file's records die young in it. 48 MB bought no speed on the
+ * 1M-event benchmark and cost about 100 MB more RSS for two workers.
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
@@ -57,7 +57,8 @@ export class WorkerPreparer implements FilePreparer {
 
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
     const script = await workerScript(new URL('./prepare-worker.ts', import.meta.url));
-    const pool = Array.from({ length: this.options.workers }, () => new PoolWorker(script.url, this.setup()));
+    const setup = this.setup();
+    const pool = Array.from({ length: this.options.workers }, () => new PoolWorker(script.url, setup));
     const pending: Promise<PreparedObject>[] = [];
     const limit = this.options.workers * IN_FLIGHT_PER_WORKER;
     try {
@@ -84,7 +85,7 @@ export class WorkerPreparer implements FilePreparer {
       parse,
       sigmaDir: vendoredSigmaDir(),
       known: [...known],
-      mainSees: seesOf(mainDetectors),
+      mainSees: mainThreadSees(mainDetectors),
     };
   }
 
@@ -117,8 +118,8 @@ export class WorkerPreparer implements FilePreparer {
   }
 }
 
-/** What the main thread's stateful detectors look at, together. */
-function seesOf(detectors: readonly Detector[]): readonly DetectorInput[] | 'all' {
+/** What the stateful detectors among these look at, together ('all': every event). */
+export function mainThreadSees(detectors: readonly Detector[]): readonly DetectorInput[] | 'all' {
   const sees = new Set<DetectorInput>();
   for (const d of detectors) {
     if (d.stateless) continue;
