@@ -58,10 +58,11 @@ export class WorkerPreparer implements FilePreparer {
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
     const script = await workerScript(new URL('./prepare-worker.ts', import.meta.url));
     const setup = this.setup();
-    const pool = Array.from({ length: this.options.workers }, () => new PoolWorker(script.url, setup));
+    const pool: PoolWorker[] = [];
     const pending: Promise<PreparedObject>[] = [];
     const limit = this.options.workers * IN_FLIGHT_PER_WORKER;
     try {
+      for (let i = 0; i < this.options.workers; i++) pool.push(new PoolWorker(script.url, setup));
       for await (const object of objects) {
         const prepared = this.dispatch(object, pool);
         prepared.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
@@ -212,18 +213,24 @@ async function workerScript(module: URL): Promise<{ url: URL; dispose: () => Pro
   const { build } = await import('esbuild');
   const dir = await mkdtemp(join(tmpdir(), 'logwarden-worker-'));
   const outfile = join(dir, 'prepare-worker.mjs');
-  await build({
-    entryPoints: [fileURLToPath(module)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-    // Bundled CommonJS dependencies may call require() for Node's built-ins.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
-  return { url: pathToFileURL(outfile), dispose: () => rm(dir, { recursive: true, force: true }) };
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    await build({
+      entryPoints: [fileURLToPath(module)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+      // Bundled CommonJS dependencies may call require() for Node's built-ins.
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { url: pathToFileURL(outfile), dispose };
 }
