@@ -19,7 +19,24 @@ export async function decodeLogBytes(
   bytes: Uint8Array,
   maxBytes: number,
 ): Promise<{ text: string; sha256: string }> {
+  return { text: await decodeText(bytes, maxBytes), sha256: sha256Hex(bytes) };
+}
+
+/**
+ * `decodeLogBytes` that hashes first and decodes only content `isKnown` says is new: a re-run over
+ * a prefix that grew by a day decompresses that day only.
+ */
+export async function decodeUnlessKnown(
+  bytes: Uint8Array,
+  maxBytes: number,
+  isKnown: (sha256: string) => Promise<boolean>,
+): Promise<{ sha256: string; text?: string }> {
   const sha256 = sha256Hex(bytes);
+  if (await isKnown(sha256)) return { sha256 };
+  return { sha256, text: await decodeText(bytes, maxBytes) };
+}
+
+async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
   let data: Uint8Array = bytes;
   if (isGzip(bytes)) {
     try {
@@ -28,7 +45,7 @@ export async function decodeLogBytes(
       throw gunzipError(err, maxBytes);
     }
   }
-  return { text: textOf(data, bytes, maxBytes), sha256 };
+  return textOf(data, bytes, maxBytes);
 }
 
 /**

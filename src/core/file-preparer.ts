@@ -55,13 +55,13 @@ export class InThreadPreparer implements FilePreparer {
   ) {}
 
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
-    for await (const { object, content } of readAhead(objects, READ_AHEAD)) {
+    for await (const { object, content } of readAhead(objects, READ_AHEAD, this.isKnown)) {
       const { uri, size } = object;
       if (!content) {
         yield { uri, size, kind: 'digest' };
         continue;
       }
-      let text: string;
+      let text: string | undefined;
       let sha256: string;
       try {
         ({ text, sha256 } = await content);
@@ -69,7 +69,7 @@ export class InThreadPreparer implements FilePreparer {
         yield { uri, size, kind: 'unreadable', reason: (err as Error).message };
         continue;
       }
-      if (await this.isKnown(sha256)) {
+      if (text === undefined || (await this.isKnown(sha256))) {
         yield { uri, size, kind: 'known', sha256 };
         continue;
       }
@@ -85,18 +85,23 @@ export class InThreadPreparer implements FilePreparer {
   }
 }
 
+type Content = Promise<{ text?: string; sha256: string }>;
+
 /**
  * Starts reading up to `depth` objects ahead and yields them in order with their pending content
- * (none for digest files, which are never read). A failed read is kept as a rejected promise for
- * the consumer (never an unhandled rejection).
+ * (none for digest files, which are never read; no text for content already stored, where the
+ * source can tell before decompressing). A failed read is kept as a rejected promise for the
+ * consumer (never an unhandled rejection).
  */
 async function* readAhead(
   objects: AsyncIterable<SourceObject>,
   depth: number,
-): AsyncIterable<{ object: SourceObject; content?: Promise<{ text: string; sha256: string }> }> {
-  const queue: { object: SourceObject; content?: Promise<{ text: string; sha256: string }> }[] = [];
+  isKnown: (sha256: string) => Promise<boolean>,
+): AsyncIterable<{ object: SourceObject; content?: Content }> {
+  const queue: { object: SourceObject; content?: Content }[] = [];
   for await (const object of objects) {
-    const content = isDigestPath(object.uri) ? undefined : object.read();
+    let content: Content | undefined;
+    if (!isDigestPath(object.uri)) content = object.readIfNew ? object.readIfNew(isKnown) : object.read();
     content?.catch(() => {});
     queue.push({ object, content });
     if (queue.length > depth) yield queue.shift()!;

@@ -17,6 +17,8 @@ export interface SourceObject {
   read(): Promise<{ text: string; sha256: string }>;
   /** The stored bytes as they are (compressed or not), for a reader that decodes them elsewhere. */
   readBytes?(): Promise<Uint8Array>;
+  /** Reads and hashes; decompresses only when `isKnown` says the content is new (no `text` then). */
+  readIfNew?(isKnown: (sha256: string) => Promise<boolean>): Promise<{ sha256: string; text?: string }>;
 }
 
 /** Where log files come from: a directory tree, an S3 prefix … */

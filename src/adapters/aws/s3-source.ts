@@ -1,6 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
-import { decodeLogBytes } from '../decode.ts';
+import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
 
 /** `s3://bucket/prefix` split into its parts; throws on anything else. */
@@ -57,6 +57,9 @@ export class S3ObjectSource implements ObjectSource {
       readBytes,
       async read() {
         return decodeLogBytes(await readBytes(), maxBytes);
+      },
+      async readIfNew(isKnown) {
+        return decodeUnlessKnown(await readBytes(), maxBytes, isKnown);
       },
     };
     async function readBytes(): Promise<Uint8Array> {

@@ -85,6 +85,7 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
   private pendingFlowRows = 0;
   /** Content hashes of every ingested file, loaded once: one lookup per file must not be a query. */
   private ingestedIds: Set<string> | undefined;
+  private loadingIds: Promise<Set<string>> | undefined;
   /** The chain of background writes, their first error, and what they stored since the last flush. */
   private writing: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
@@ -127,10 +128,12 @@ export class DuckDbEventStore implements EventStore, NotificationLedger {
 
   /** Content hashes of every ingested file (a worker thread skips these without decoding them). */
   async knownFileIds(): Promise<ReadonlySet<string>> {
-    if (!this.ingestedIds) {
-      const reader = await this.conn.runAndReadAll('SELECT id FROM ingested_files');
-      this.ingestedIds = new Set(reader.getRowObjectsJS().map((r) => String(r.id)));
-    }
+    if (this.ingestedIds) return this.ingestedIds;
+    // Files read ahead ask at once: one query serves them all.
+    this.loadingIds ??= this.conn
+      .runAndReadAll('SELECT id FROM ingested_files')
+      .then((reader) => new Set(reader.getRowObjectsJS().map((r) => String(r.id))));
+    this.ingestedIds = await this.loadingIds;
     return this.ingestedIds;
   }
 

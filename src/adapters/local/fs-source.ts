@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
-import { decodeLogBytes } from '../decode.ts';
+import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
@@ -69,6 +69,9 @@ export class FsObjectSource implements ObjectSource {
       readBytes,
       async read() {
         return decodeLogBytes(await readBytes(), maxBytes);
+      },
+      async readIfNew(isKnown) {
+        return decodeUnlessKnown(await readBytes(), maxBytes, isKnown);
       },
     };
     async function readBytes(): Promise<Uint8Array> {
