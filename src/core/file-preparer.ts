@@ -69,7 +69,7 @@ export class InThreadPreparer implements FilePreparer {
         yield { uri, size, kind: 'unreadable', reason: (err as Error).message };
         continue;
       }
-      if (text === undefined || (await this.isKnown(sha256))) {
+      if (text === undefined) {
         yield { uri, size, kind: 'known', sha256 };
         continue;
       }
@@ -101,10 +101,16 @@ async function* readAhead(
   const queue: { object: SourceObject; content?: Content }[] = [];
   for await (const object of objects) {
     let content: Content | undefined;
-    if (!isDigestPath(object.uri)) content = object.readIfNew ? object.readIfNew(isKnown) : object.read();
+    if (!isDigestPath(object.uri)) content = readIfNew(object, isKnown);
     content?.catch(() => {});
     queue.push({ object, content });
     if (queue.length > depth) yield queue.shift()!;
   }
   while (queue.length) yield queue.shift()!;
+}
+
+/** The object's content, without text when it is already stored (decoded or not, as the source can). */
+function readIfNew(object: SourceObject, isKnown: (sha256: string) => Promise<boolean>): Content {
+  if (object.readIfNew) return object.readIfNew(isKnown);
+  return object.read().then(async (read) => ((await isKnown(read.sha256)) ? { sha256: read.sha256 } : read));
 }
