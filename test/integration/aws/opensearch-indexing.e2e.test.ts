@@ -14,7 +14,7 @@ import type { Finding } from '../../../src/core/finding.ts';
 import { handler as s3Handler } from '../../../src/lambda/s3-processor.ts';
 import { searchService } from '../../../src/lambda/search-indexing.ts';
 import { resetWiring } from '../../../src/lambda/wiring.ts';
-import { BulkReceiver } from './bulk-receiver.ts';
+import { BulkReceiver } from '../../helpers/bulk-receiver.ts';
 import {
   createEventTable,
   dynamoClient,

@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Client } from '@opensearch-project/opensearch';
 import {
@@ -21,109 +19,7 @@ import type { ProcessedEvent } from '../../../src/core/event.ts';
 import type { Finding } from '../../../src/core/finding.ts';
 import { Engine } from '../../../src/core/pipeline.ts';
 import { parseLogFile } from '../../../src/core/sources/parse.ts';
-
-interface BulkCall {
-  contentType: string;
-  actions: { index: { _index: string; _id: string } }[];
-  docs: Record<string, unknown>[];
-}
-
-/** What the receiver saw and how it answers. */
-class BulkReceiver {
-  server!: Server;
-  templates = new Map<string, Record<string, unknown>>();
-  bulks: BulkCall[] = [];
-  /** Ids to reject with 429 this many more times. */
-  throttle = new Map<string, number>();
-  /** Ids to reject with a mapping error. */
-  reject = new Set<string>();
-  /** Stored documents by index and id (last write wins, as in OpenSearch). */
-  stored = new Map<string, Record<string, unknown>>();
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req)
-        .then(([status, body]) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        })
-        .catch((err: Error) => {
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { type: 'parse_exception', reason: err.message } }));
-        });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage): Promise<[number, unknown]> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const template = /^\/_index_template\/([^/?]+)/.exec(req.url ?? '');
-    if ((req.method === 'PUT' || req.method === 'POST') && template) {
-      this.templates.set(decodeURIComponent(template[1]), JSON.parse(text));
-      return [200, { acknowledged: true }];
-    }
-    if (req.method === 'POST' && req.url?.startsWith('/_bulk')) return [200, this.bulk(req, text)];
-    return [404, { error: `unexpected ${req.method} ${req.url}` }];
-  }
-
-  /** Parses an NDJSON bulk body strictly: newline-terminated, action line then document line. */
-  private bulk(req: IncomingMessage, text: string) {
-    if (!text.endsWith('\n')) throw new Error('bulk body must end with a newline');
-    const lines = text.slice(0, -1).split('\n');
-    if (lines.length % 2 !== 0)
-      throw new Error(`bulk body has ${lines.length} lines, not action/document pairs`);
-    const call: BulkCall = { contentType: String(req.headers['content-type']), actions: [], docs: [] };
-    const items = [];
-    for (let i = 0; i < lines.length; i += 2) {
-      const action = JSON.parse(lines[i]);
-      const doc = JSON.parse(lines[i + 1]);
-      const keys = Object.keys(action);
-      if (keys.length !== 1 || keys[0] !== 'index') throw new Error(`unexpected bulk action ${lines[i]}`);
-      const { _index, _id } = action.index;
-      if (typeof _index !== 'string' || typeof _id !== 'string')
-        throw new Error('index action without _index/_id');
-      call.actions.push(action);
-      call.docs.push(doc);
-      const left = this.throttle.get(_id) ?? 0;
-      if (left > 0) {
-        this.throttle.set(_id, left - 1);
-        items.push({
-          index: {
-            _index,
-            _id,
-            status: 429,
-            error: { type: 'es_rejected_execution_exception', reason: 'queue full' },
-          },
-        });
-      } else if (this.reject.has(_id)) {
-        items.push({
-          index: {
-            _index,
-            _id,
-            status: 400,
-            error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [time]' },
-          },
-        });
-      } else {
-        const key = `${_index}/${_id}`;
-        const created = !this.stored.has(key);
-        this.stored.set(key, doc);
-        items.push({
-          index: { _index, _id, status: created ? 201 : 200, result: created ? 'created' : 'updated' },
-        });
-      }
-    }
-    this.bulks.push(call);
-    return { took: 1, errors: items.some((i) => i.index.status >= 300), items };
-  }
-}
+import { BulkReceiver } from '../../helpers/bulk-receiver.ts';
 
 /** Real findings and events: Stratus Red Team attacks (trail stopped, credentials stolen) through the engine. */
 function processFixtures(...names: string[]): { events: ProcessedEvent[]; findings: Finding[] } {
@@ -154,12 +50,7 @@ describe('OpenSearchIndexer against a bulk receiver on 127.0.0.1', () => {
     await client.close();
     await receiver.stop();
   });
-  beforeEach(() => {
-    receiver.bulks = [];
-    receiver.throttle.clear();
-    receiver.reject.clear();
-    receiver.stored.clear();
-  });
+  beforeEach(() => receiver.reset());
 
   it('names indexes per UTC day', () => {
     assert.equal(
@@ -216,9 +107,9 @@ describe('OpenSearchIndexer against a bulk receiver on 127.0.0.1', () => {
   it('re-indexing the same findings overwrites instead of duplicating', async () => {
     const indexer = new OpenSearchIndexer(client);
     await indexer.indexFindings(fixture.findings);
-    const before = receiver.stored.size;
+    const before = receiver.documents.size;
     await indexer.indexFindings(fixture.findings);
-    assert.equal(receiver.stored.size, before);
+    assert.equal(receiver.documents.size, before);
     assert.equal(before, new Set(fixture.findings.map((f) => f.id)).size);
   });
 

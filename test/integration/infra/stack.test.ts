@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../../../infra/lib/constructs/handler-function.ts';
 import { LOG_EXPIRY_DAYS } from '../../../infra/lib/constructs/log-storage.ts';
 import { DynamoDbEventStore } from '../../../src/adapters/aws/dynamodb-store.ts';
 import { bundledGeoFiles } from '../../../src/adapters/local/geo/offline-geo-lookup.ts';
-import { BulkReceiver } from '../aws/bulk-receiver.ts';
+import { BulkReceiver } from '../../helpers/bulk-receiver.ts';
 import { createEventTable, dynamoClient, s3Client, startDynalite, startS3rver } from '../aws/emulators.ts';
 import { sqsS3Event } from '../aws/lambda-env.ts';
 import { assetDir, runBundledHandler, treeBytes } from './processor-bundle.ts';
