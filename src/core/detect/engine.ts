@@ -1,5 +1,5 @@
 import type { ProcessedEvent } from '../event.ts';
-import { type Finding, SEVERITY_RISK, type Severity } from '../finding.ts';
+import { type Finding, type MitreRef, SEVERITY_RISK, type Severity } from '../finding.ts';
 import { stableId } from '../hash.ts';
 import { CallKindCache } from './call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics, RuleError } from './detector.ts';
@@ -155,27 +155,40 @@ export class RuleEngine implements Detector {
 
 /** A finding from a rule's match on one event. */
 export function buildFinding(rule: Rule, event: ProcessedEvent, match: RuleMatch): Finding {
-  const severity: Severity = match.severity ?? rule.severity;
   const eventIds = [event.id];
   for (const id of match.eventIds ?? []) if (!eventIds.includes(id)) eventIds.push(id);
-  const finding: Finding = {
+  return {
     id: stableId(rule.id, match.dedupeKey ?? event.id),
+    ...findingHead(rule, match.severity ?? rule.severity, event),
+    eventIds,
+    explanation: match.explanation ?? defaultExplanation(rule, event),
+    evidence: findingEvidence(event, match.evidence),
+  };
+}
+
+/**
+ * What every finding a rule raises on an event has alike: the rule's title and ATT&CK mapping, a
+ * score no lower than the event's own, its flags, and who did it where. The caller adds the id, the
+ * events, the explanation and the evidence.
+ */
+export function findingHead(
+  rule: { id: string; title: string; mitre: readonly MitreRef[] },
+  severity: Severity,
+  event: ProcessedEvent,
+): Omit<Finding, 'id' | 'eventIds' | 'explanation' | 'evidence'> {
+  return {
     ruleId: rule.id,
     title: rule.title,
     severity,
     riskScore: Math.max(SEVERITY_RISK[severity], event.riskScore ?? 0),
     flags: [...(event.anomalyFlags ?? [])],
     mitre: rule.mitre.map((m) => ({ ...m })),
-    eventIds,
     principal: pickPrincipal(event),
     time: event.time,
-    explanation: match.explanation ?? defaultExplanation(rule, event),
-    evidence: findingEvidence(event, match.evidence),
+    ...(event.account ? { account: event.account } : {}),
+    ...(event.region ? { region: event.region } : {}),
+    ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
   };
-  if (event.account) finding.account = event.account;
-  if (event.region) finding.region = event.region;
-  if (event.sourceIp) finding.sourceIp = event.sourceIp;
-  return finding;
 }
 
 /**

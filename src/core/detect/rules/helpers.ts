@@ -1,21 +1,10 @@
 import type { ProcessedEvent } from '../../event.ts';
-import type { MitreRef, Severity } from '../../finding.ts';
+import type { MitreRef } from '../../finding.ts';
 import { classifyAddress } from '../../net.ts';
-import type { Rule, RuleContext, RuleMatch, RuleScope } from '../rule.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 
 /** What a built-in rule file declares; `defineRule` fills in the origin. */
-export interface RuleSpec {
-  id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  mitre: readonly MitreRef[];
-  appliesTo: RuleScope;
-  evaluate(event: ProcessedEvent, ctx: RuleContext): RuleMatch | boolean | null | undefined;
-  references?: readonly string[];
-  equivalents?: readonly string[];
-  tags?: readonly string[];
-}
+export type RuleSpec = Omit<Rule, 'origin'>;
 
 /** A built-in rule. */
 export function defineRule(spec: RuleSpec): Rule {
@@ -111,7 +100,7 @@ export function denied(event: ProcessedEvent): boolean {
 /** The session name of an assumed-role principal (last ARN segment). */
 export function sessionName(event: ProcessedEvent): string | undefined {
   const arn = event.principal.arn;
-  if (!arn || !arn.includes(':assumed-role/')) return undefined;
+  if (!arn?.includes(':assumed-role/')) return undefined;
   const parts = arn.split('/');
   return parts.length >= 3 ? parts[parts.length - 1] : undefined;
 }

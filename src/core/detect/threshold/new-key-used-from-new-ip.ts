@@ -1,10 +1,10 @@
 import type { ProcessedEvent } from '../../event.ts';
-import { type Finding, SEVERITY_RISK } from '../../finding.ts';
+import type { Finding } from '../../finding.ts';
 import { stableId } from '../../hash.ts';
 import { classifyAddress } from '../../net.ts';
 import type { Detector } from '../detector.ts';
-import { compactEvidence } from '../engine.ts';
-import { eventEvidence, pickPrincipal } from '../high-risk-event.ts';
+import { compactEvidence, findingHead } from '../engine.ts';
+import { eventEvidence } from '../high-risk-event.ts';
 import { mitre, TACTIC } from '../rules/helpers.ts';
 import { HOUR } from './threshold-rule.ts';
 
@@ -79,18 +79,8 @@ export class NewKeyUsedFromNewIpDetector implements Detector {
     return [
       {
         id: stableId(rule.id, keyId),
-        ruleId: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        riskScore: Math.max(SEVERITY_RISK[rule.severity], event.riskScore ?? 0),
-        flags: [...(event.anomalyFlags ?? [])],
-        mitre: rule.mitre.map((m) => ({ ...m })),
+        ...findingHead(rule, rule.severity, event),
         eventIds: [created.eventId, event.id],
-        principal: pickPrincipal(event),
-        time: event.time,
-        ...(event.account ? { account: event.account } : {}),
-        ...(event.region ? { region: event.region } : {}),
-        sourceIp: event.sourceIp,
         explanation: `Access key ${keyId} for ${created.userName || event.principal.name} was created by ${created.creator} from ${created.creatorIp || 'an unknown address'} and used ${minutes} min later from ${event.sourceIp} (${event.service.split('.')[0]}:${event.action}).`,
         evidence: compactEvidence({
           accessKeyId: keyId,

@@ -1,10 +1,10 @@
 import type { ProcessedEvent } from '../../event.ts';
-import { type Finding, SEVERITY_RISK } from '../../finding.ts';
+import type { Finding } from '../../finding.ts';
 import { stableId } from '../../hash.ts';
 import { CallKindCache } from '../call-kind-cache.ts';
 import type { Detector, DetectorDiagnostics } from '../detector.ts';
-import { canonicalAction, compactEvidence } from '../engine.ts';
-import { eventEvidence, pickPrincipal } from '../high-risk-event.ts';
+import { canonicalAction, compactEvidence, findingHead } from '../engine.ts';
+import { eventEvidence } from '../high-risk-event.ts';
 import { RuleErrorLog } from '../rule-error-log.ts';
 import type { ThresholdRule } from './threshold-rule.ts';
 
@@ -195,18 +195,8 @@ export class ThresholdDetector implements Detector {
     if (!eventIds.includes(event.id)) eventIds.push(event.id);
     return {
       id: stableId(rule.id, key, first),
-      ruleId: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      riskScore: Math.max(SEVERITY_RISK[rule.severity], event.riskScore ?? 0),
-      flags: [...(event.anomalyFlags ?? [])],
-      mitre: rule.mitre.map((m) => ({ ...m })),
+      ...findingHead(rule, rule.severity, event),
       eventIds,
-      principal: pickPrincipal(event),
-      time: event.time,
-      ...(event.account ? { account: event.account } : {}),
-      ...(event.region ? { region: event.region } : {}),
-      ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
       explanation: rule.explain(key, counted, sample, event),
       evidence: compactEvidence({
         group: key,
