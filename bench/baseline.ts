@@ -24,11 +24,8 @@ import { parseConfig } from '../src/core/config.ts';
 import { BaselineDetector } from '../src/core/detect/baseline/baseline-detector.ts';
 import type { NormalizedEvent } from '../src/core/event.ts';
 import { Engine } from '../src/core/pipeline.ts';
+import { arg } from './cli-arg.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const EVENTS = Number(arg('events', '1000000'));
 const PRINCIPALS = Number(arg('principals', '10000'));
 const PER_FILE = 1_000;

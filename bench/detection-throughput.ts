@@ -16,12 +16,9 @@ import { defaultDetectors } from '../src/core/detect/default-detectors.ts';
 import type { NormalizedEvent } from '../src/core/event.ts';
 import { Engine } from '../src/core/pipeline.ts';
 import { parseCloudTrail } from '../src/core/sources/cloudtrail.ts';
+import { arg } from './cli-arg.ts';
 import { makeCorpus } from './make-corpus.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const events = Number(arg('events', '1000000'));
 const corpus = resolve(arg('corpus', join(tmpdir(), `logwarden-bench-corpus-${events}`)));
 const root = resolve(import.meta.dirname, '..');

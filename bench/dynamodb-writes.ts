@@ -18,13 +18,10 @@ import { defaultDetectors } from '../src/core/detect/default-detectors.ts';
 import { Engine, runIngest } from '../src/core/pipeline.ts';
 import type { ObjectSource, SourceObject } from '../src/core/ports.ts';
 import { createEventTable, dynamoClient, startDynalite } from '../test/integration/aws/emulators.ts';
+import { arg } from './cli-arg.ts';
 import { makeCorpus } from './make-corpus.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 
 /** Per 1,000 events: what the store sent to DynamoDB. */
 export interface WriteFigures {

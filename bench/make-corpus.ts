@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { arg } from './cli-arg.ts';
 
 export interface CorpusOptions {
   out: string;
@@ -104,10 +105,6 @@ export function makeCorpus(options: CorpusOptions): { files: number; events: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name: string, fallback: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? process.argv[i + 1] : fallback;
-  };
   const result = makeCorpus({
     out: arg('out', '.bench/corpus'),
     events: Number(arg('events', '1000000')),

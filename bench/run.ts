@@ -19,12 +19,9 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { BUILTIN_RULES, BUILTIN_THRESHOLDS } from '../src/core/detect/rules/index.ts';
 import { NEW_KEY_USED_FROM_NEW_IP } from '../src/core/detect/threshold/new-key-used-from-new-ip.ts';
+import { arg } from './cli-arg.ts';
 import { makeCorpus } from './make-corpus.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const events = Number(arg('events', '1000000'));
 const corpus = resolve(arg('corpus', join(tmpdir(), `logwarden-bench-corpus-${events}`)));
 const root = resolve(import.meta.dirname, '..');
