@@ -1,4 +1,5 @@
 import type { AddressKind } from './net.ts';
+import type { IpLocation } from './ports.ts';
 
 /** Where a normalized event came from. */
 export type SourceType = 'cloudtrail' | 'vpc-flow' | 'cloudwatch-logs' | 'app-log';
@@ -62,17 +63,8 @@ export interface NormalizedEvent {
  * What enrichment knows about a source address. `kind` is always set; location and network only
  * for public IPs found in the geo databases.
  */
-export interface GeoInfo {
+export interface GeoInfo extends IpLocation {
   kind: AddressKind;
-  /** ISO 3166-1 alpha-2 country code. */
-  country?: string;
-  city?: string;
-  lat?: number;
-  lon?: number;
-  /** Autonomous system number. */
-  asn?: number;
-  /** Organisation announcing the AS. */
-  org?: string;
 }
 
 /** The seed's five anomaly flags. */

@@ -158,12 +158,14 @@ export interface NotificationLedger {
 
 /** Where a public IP address is and which network announces it, from offline databases. */
 export interface IpLocation {
-  /** ISO 3166-1 alpha-2. */
+  /** ISO 3166-1 alpha-2 country code. */
   country?: string;
   city?: string;
   lat?: number;
   lon?: number;
+  /** Autonomous system number. */
   asn?: number;
+  /** Organisation announcing the AS. */
   org?: string;
 }
 
