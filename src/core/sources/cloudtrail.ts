@@ -1,5 +1,13 @@
 import type { InputError, NormalizedEvent, Principal, RecordResult } from '../event.ts';
 import { stableId } from '../hash.ts';
+import {
+  isLakeCsv,
+  lakeCsvRecords,
+  recordsOfDocument,
+  SHAPE_LABEL,
+  type ShapedRecord,
+} from './cloudtrail-shapes.ts';
+import { type JsonValue, splitJsonValues } from './json-values.ts';
 
 /** What one CloudTrail file held: its events, the records that failed, or why the file was skipped. */
 export interface CloudTrailParse {
@@ -7,6 +15,8 @@ export interface CloudTrailParse {
   errors: InputError[];
   /** Set when the whole file is not CloudTrail data (digest files are recognised, not errors). */
   skipped?: 'digest';
+  /** The shape(s) the records were read from, as the summary names them (`cloudtrail lookup-events`). */
+  format: string;
 }
 
 const DIGEST_PATH = /(^|\/)CloudTrail-Digest\//;
@@ -21,79 +31,109 @@ function looksLikeDigest(doc: unknown): boolean {
 }
 
 /**
- * Parses the text of a CloudTrail file: a delivery file `{"Records":[...]}`, a JSON array of records,
- * a single record, or JSON lines. Bad records are returned as errors; the others are normalized.
+ * Parses the text of a CloudTrail file in any shape `cloudtrail-shapes.ts` knows: a delivery file
+ * `{"Records":[...]}`, a JSON array of records, a single record, JSON lines, `lookup-events`
+ * pages (one or several documents one after another), CloudTrail Lake results (JSON or CSV),
+ * EventBridge envelopes and SIEM exports. Bad records are returned as errors; the others are normalized.
  */
 export function parseCloudTrail(path: string, text: string): CloudTrailParse {
-  if (isDigestPath(path)) return { events: [], errors: [], skipped: 'digest' };
-  if (text.trim().length === 0) return { events: [], errors: [{ path, reason: 'empty file: no records' }] };
+  if (isDigestPath(path)) return { events: [], errors: [], skipped: 'digest', format: 'cloudtrail' };
+  if (text.trim().length === 0)
+    return { events: [], errors: [{ path, reason: 'empty file: no records' }], format: 'cloudtrail' };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const lines = parseJsonLines(path, text);
-    if (lines) return normalizeAll(path, lines.records, lines.lineNumbers, lines.errors);
-    return { events: [], errors: [{ path, reason: `invalid JSON: ${(err as Error).message}` }] };
+    const nl = text.indexOf('\n');
+    const firstLine = text.slice(0, nl < 0 ? 4096 : Math.min(nl, 4096)).trim();
+    if (isLakeCsv(firstLine)) return normalizeShaped(path, lakeCsvRecords(text), []);
+    return parseDocuments(path, text, (err as Error).message);
   }
-  if (looksLikeDigest(doc)) return { events: [], errors: [], skipped: 'digest' };
-  const records = recordsOf(doc);
-  if (typeof records === 'string') return { events: [], errors: [{ path, reason: records }] };
-  return normalizeAll(path, records, undefined, []);
+  if (looksLikeDigest(doc)) return { events: [], errors: [], skipped: 'digest', format: 'cloudtrail' };
+  const records = recordsOfDocument(doc, 0);
+  if (typeof records === 'string') return { events: [], errors: [{ path, reason: records }], format: 'cloudtrail' };
+  return normalizeShaped(path, records, []);
 }
 
-/** The records of a parsed document, or the reason it holds none. */
-function recordsOf(doc: unknown): unknown[] | string {
-  if (Array.isArray(doc)) return doc;
-  if (typeof doc === 'object' && doc !== null) {
-    const obj = doc as Record<string, unknown>;
-    if (Array.isArray(obj.Records)) return obj.Records;
-    if ('Records' in obj) return '"Records" is not an array';
-    if ('eventName' in obj || 'eventTime' in obj) return [obj];
-  }
-  return 'JSON without "Records": not a CloudTrail file';
-}
-
-/** JSON lines: every non-blank line is one record. Returns undefined when the text is not JSON lines at all. */
-function parseJsonLines(
-  path: string,
-  text: string,
-): { records: unknown[]; lineNumbers: number[]; errors: InputError[] } | undefined {
-  const records: unknown[] = [];
-  const lineNumbers: number[] = [];
+/**
+ * Text that is not one JSON document: JSON lines (records numbered by line), or documents one
+ * after another (pages appended to one file, Firehose objects with no separator).
+ */
+function parseDocuments(path: string, text: string, parseError: string): CloudTrailParse {
+  const values = splitIntoDocuments(text);
+  if (!values)
+    return { events: [], errors: [{ path, reason: `invalid JSON: ${parseError}` }], format: 'cloudtrail' };
+  const shaped: ShapedRecord[] = [];
   const errors: InputError[] = [];
+  let first = 0;
+  for (const v of values) {
+    if (v.error !== undefined) {
+      errors.push({ path, record: v.line, reason: v.error });
+      continue;
+    }
+    // A single record is numbered by its line (JSON lines); a page's records by their count.
+    const records = recordsOfDocument(v.value, isContainer(v.value) ? first : v.line);
+    if (typeof records === 'string') {
+      errors.push({ path, record: v.line, reason: records });
+      continue;
+    }
+    for (const r of records) shaped.push(r);
+    if (isContainer(v.value)) first += records.length;
+  }
+  return normalizeShaped(path, shaped, errors);
+}
+
+/**
+ * JSON lines when the first line is a JSON document by itself (a broken line is then reported
+ * alone and the next line still reads); otherwise documents one after another.
+ */
+function splitIntoDocuments(text: string): JsonValue[] | undefined {
   const lines = text.split('\n');
-  let parsedAny = false;
-  for (let i = 0; i < lines.length; i++) {
+  const firstIndex = lines.findIndex((l) => l.trim().length > 0);
+  try {
+    JSON.parse(lines[firstIndex]);
+  } catch {
+    return splitJsonValues(text);
+  }
+  const values: JsonValue[] = [];
+  for (let i = firstIndex; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line.length === 0) continue;
-    if (line[0] !== '{') {
-      errors.push({ path, record: i + 1, reason: 'line is not a JSON object' });
+    if (line[0] !== '{' && line[0] !== '[') {
+      values.push({ line: i + 1, error: 'line is not a JSON object' });
       continue;
     }
     try {
-      records.push(JSON.parse(line));
-      lineNumbers.push(i + 1);
-      parsedAny = true;
+      values.push({ line: i + 1, value: JSON.parse(line) });
     } catch (err) {
-      errors.push({ path, record: i + 1, reason: `invalid JSON: ${(err as Error).message}` });
+      values.push({ line: i + 1, error: `invalid JSON: ${(err as Error).message}` });
     }
   }
-  return parsedAny ? { records, lineNumbers, errors } : undefined;
+  return values;
 }
 
-function normalizeAll(
-  path: string,
-  records: unknown[],
-  lineNumbers: number[] | undefined,
-  errors: InputError[],
-): CloudTrailParse {
+/** A page (lookup-events, Lake, a `_search` response, a delivery file) rather than a single record. */
+function isContainer(doc: unknown): boolean {
+  if (Array.isArray(doc)) return true;
+  if (typeof doc !== 'object' || doc === null) return false;
+  const d = doc as Record<string, unknown>;
+  return Array.isArray(d.Records) || Array.isArray(d.Events) || Array.isArray(d.QueryResultRows) || 'hits' in d;
+}
+
+function normalizeShaped(path: string, records: ShapedRecord[], errors: InputError[]): CloudTrailParse {
   const events: NormalizedEvent[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const result = normalizeCloudTrailRecord(records[i], path, lineNumbers ? lineNumbers[i] : i);
+  const shapes = new Set<string>();
+  for (const r of records) {
+    shapes.add(SHAPE_LABEL[r.shape]);
+    if (r.error !== undefined) {
+      errors.push({ path, record: r.index, reason: r.error });
+      continue;
+    }
+    const result = normalizeCloudTrailRecord(r.record, path, r.index);
     if (result.ok) events.push(result.value);
     else errors.push(result.error);
   }
-  return { events, errors };
+  return { events, errors, format: shapes.size ? [...shapes].sort().join(' + ') : 'cloudtrail' };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);

@@ -35,8 +35,7 @@ export function parseLogFile(path: string, text: string, options: ParseOptions =
   const by = sniffed.by === 'name' ? ', by file name' : '';
   switch (sniffed.kind) {
     case 'cloudtrail': {
-      const parsed = parseCloudTrail(path, text);
-      return { ...parsed, format: 'cloudtrail' };
+      return parseCloudTrail(path, text);
     }
     case 'vpc-flow': {
       const p = parseVpcFlow(path, text, { format: options.flowFormat });

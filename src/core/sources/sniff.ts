@@ -1,4 +1,5 @@
 import { type AppLogFormat, appFormatOf } from './app-log.ts';
+import { isLakeCsv, recordOfItem } from './cloudtrail-shapes.ts';
 import { EXPORT_LINE } from './cloudwatch-logs.ts';
 import { FlowLineReader, isFlowHeader, looksLikeDefaultFlowLine, parseFlowFormat } from './vpc-flow.ts';
 
@@ -50,6 +51,7 @@ export function sniffFormat(
   if (options.flowFormat && matchesFormat(options.flowFormat, firstLine))
     return { kind: 'vpc-flow', by: 'content' };
   if (EXPORT_LINE.test(firstLine)) return { kind: 'cloudwatch-export', by: 'content' };
+  if (isLakeCsv(firstLine)) return { kind: 'cloudtrail', by: 'content' };
   const reference = options.referenceTime ?? 0;
   for (const line of lines) {
     if (!line.trim() || line[0] === ' ' || line[0] === '\t') continue;
@@ -68,6 +70,13 @@ function sniffJson(body: string): Sniffed {
   if (/"recordId"\s*:/.test(body) && /"data"\s*:\s*"H4sI/.test(body))
     return { kind: 'cloudwatch-subscription', by: 'content' };
   if (/"Records"\s*:\s*\[/.test(body) || /"digestStartTime"/.test(body))
+    return { kind: 'cloudtrail', by: 'content' };
+  // lookup-events pages, Lake results and EventBridge envelopes, however they are laid out.
+  if (
+    /"CloudTrailEvent"\s*:/.test(body) ||
+    /"QueryResultRows"\s*:/.test(body) ||
+    /"detail-type"\s*:\s*"[^"]*via CloudTrail"/.test(body)
+  )
     return { kind: 'cloudtrail', by: 'content' };
   if (
     /^\{\s*"events"\s*:\s*\[/.test(body) ||
@@ -89,9 +98,21 @@ function sniffJson(body: string): Sniffed {
     const o = obj as Record<string, unknown>;
     if ('eventName' in o && ('eventTime' in o || 'eventVersion' in o))
       return { kind: 'cloudtrail', by: 'content' };
+    // A SIEM's copy of a CloudTrail record, or a document of records (whose reader names the shapes it knows).
+    if (recordOfItem(o, 0) || isDocumentOfRecords(o)) return { kind: 'cloudtrail', by: 'content' };
     return { kind: 'app-log', appFormat: 'json', by: 'content' };
   }
   return { kind: 'unknown', by: 'content', reason: 'JSON that is not an object' };
+}
+
+/** Not a log line but a document holding a list of objects (`{"Items":[{…}]}`), with no time of its own. */
+function isDocumentOfRecords(o: Record<string, unknown>): boolean {
+  if (Object.keys(o).some((k) => /time|^ts$|date|^level$|^msg$|^message$/i.test(k))) return false;
+  return Object.values(o).some(
+    (v) =>
+      (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' && v[0] !== null) ||
+      (typeof v === 'object' && v !== null && Array.isArray((v as { hits?: unknown }).hits)),
+  );
 }
 
 function matchesFormat(format: string, line: string): boolean {
