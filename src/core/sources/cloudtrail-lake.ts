@@ -67,13 +67,26 @@ for (const name of [
   'tlsVersion',
   'cipherSuite',
   'clientProvidedHostHeader',
-  'ARN',
-  'ARNPrefix',
 ])
   FIELD[name.toLowerCase()] = name;
 
 /** Columns whose values are maps with the service's own keys (kept as they are). */
-const MAP_COLUMNS = new Set(['requestparameters', 'responseelements', 'additionaleventdata', 'serviceeventdetails']);
+const MAP_COLUMNS = new Set([
+  'requestparameters',
+  'responseelements',
+  'additionaleventdata',
+  'serviceeventdetails',
+]);
+/** Columns of struct, map or array type; every other column is plain text (a user agent may start with `[`). */
+const STRUCTURED_COLUMNS = new Set([
+  ...MAP_COLUMNS,
+  'useridentity',
+  'resources',
+  'tlsdetails',
+  'addendum',
+  'edgedevicedetails',
+  'insightdetails',
+]);
 const BOOLEAN_COLUMNS = new Set(['readonly', 'managementevent', 'sessioncredentialfromconsole']);
 /** `2023-07-10 11:42:18.000`: Lake's timestamp text, always UTC. */
 const LAKE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
@@ -85,7 +98,9 @@ export function isLakeHeader(columns: readonly string[]): boolean {
 }
 
 /** One Lake result row (column → value; `GetQueryResults` gives a list of one-key maps) as a CloudTrail record. */
-export function lakeRowToRecord(row: readonly Record<string, unknown>[] | Record<string, unknown>): Record<string, unknown> {
+export function lakeRowToRecord(
+  row: readonly Record<string, unknown>[] | Record<string, unknown>,
+): Record<string, unknown> {
   const columns: [string, unknown][] = Array.isArray(row)
     ? row.flatMap((cell) => (typeof cell === 'object' && cell !== null ? Object.entries(cell) : []))
     : Object.entries(row);
@@ -106,7 +121,7 @@ function lakeValue(column: string, value: unknown): unknown {
   }
   if (BOOLEAN_COLUMNS.has(column) && (value === 'true' || value === 'false')) return value === 'true';
   const text = value.trim();
-  if (text[0] === '{' || text[0] === '[') {
+  if (STRUCTURED_COLUMNS.has(column) && (text[0] === '{' || text[0] === '[')) {
     const keepKeys = MAP_COLUMNS.has(column);
     if (text[1] === '"' || text === '{}' || text === '[]') {
       try {
@@ -115,9 +130,19 @@ function lakeValue(column: string, value: unknown): unknown {
         // Not JSON after all: read it as Trino's rendering below.
       }
     }
-    return renderedValue(text, keepKeys);
+    const parsed = renderedValue(text, keepKeys);
+    return column === 'resources' && Array.isArray(parsed) ? parsed.map(resourceKeys) : parsed;
   }
   return value;
+}
+
+/** A resource's keys as CloudTrail writes them (`ARN`, not the `arn` of userIdentity). */
+function resourceKeys(resource: unknown): unknown {
+  if (typeof resource !== 'object' || resource === null) return resource;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(resource))
+    out[k === 'arn' ? 'ARN' : k === 'arnPrefix' || k === 'arnprefix' ? 'ARNPrefix' : k] = v;
+  return out;
 }
 
 /**
@@ -128,6 +153,14 @@ function lakeValue(column: string, value: unknown): unknown {
  */
 function renderedValue(text: string, keepKeys: boolean): unknown {
   if (text === 'null') return null;
+  // A map's values are the service's JSON when they were objects or lists.
+  if (keepKeys && (text[1] === '"' || text[1] === '{' || text === '[]' || text === '{}')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Trino's rendering after all.
+    }
+  }
   if (text[0] === '[' && text.endsWith(']')) {
     return splitTopLevel(text.slice(1, -1), false).map((item) => renderedValue(item.trim(), keepKeys));
   }
@@ -142,13 +175,6 @@ function renderedValue(text: string, keepKeys: boolean): unknown {
       out[keepKeys ? key : (FIELD[key.toLowerCase()] ?? key)] = renderedValue(value, keepKeys);
     }
     return out;
-  }
-  if (keepKeys && (text[0] === '{' || text[0] === '[')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
   }
   return text;
 }

@@ -110,8 +110,17 @@ export function recordsOfDocument(doc: unknown, first: number): ShapedRecord[] |
   if (Array.isArray(doc.QueryResultRows)) {
     return doc.QueryResultRows.map((row, i) =>
       Array.isArray(row) || isObject(row)
-        ? { record: lakeRowToRecord(row as Record<string, unknown>[]), index: first + i, shape: 'lake-results' as const }
-        : { record: row, index: first + i, shape: 'lake-results' as const, error: 'result row is not a list of columns' },
+        ? {
+            record: lakeRowToRecord(row as Record<string, unknown>[]),
+            index: first + i,
+            shape: 'lake-results' as const,
+          }
+        : {
+            record: row,
+            index: first + i,
+            shape: 'lake-results' as const,
+            error: 'result row is not a list of columns',
+          },
     );
   }
   if (isObject(doc.hits) && Array.isArray(doc.hits.hits)) return itemsOf(doc.hits.hits, first, 'siem-export');

@@ -51,7 +51,8 @@ export function parseCloudTrail(path: string, text: string): CloudTrailParse {
   }
   if (looksLikeDigest(doc)) return { events: [], errors: [], skipped: 'digest', format: 'cloudtrail' };
   const records = recordsOfDocument(doc, 0);
-  if (typeof records === 'string') return { events: [], errors: [{ path, reason: records }], format: 'cloudtrail' };
+  if (typeof records === 'string')
+    return { events: [], errors: [{ path, reason: records }], format: 'cloudtrail' };
   return normalizeShaped(path, records, []);
 }
 
@@ -117,7 +118,9 @@ function isContainer(doc: unknown): boolean {
   if (Array.isArray(doc)) return true;
   if (typeof doc !== 'object' || doc === null) return false;
   const d = doc as Record<string, unknown>;
-  return Array.isArray(d.Records) || Array.isArray(d.Events) || Array.isArray(d.QueryResultRows) || 'hits' in d;
+  return (
+    Array.isArray(d.Records) || Array.isArray(d.Events) || Array.isArray(d.QueryResultRows) || 'hits' in d
+  );
 }
 
 function normalizeShaped(path: string, records: ShapedRecord[], errors: InputError[]): CloudTrailParse {

@@ -12,7 +12,7 @@ const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null &
 
 /** True when a document is a CloudTrail record as CloudTrail writes it. */
 export function isCloudTrailRecord(doc: unknown): boolean {
-  return isObject(doc) && typeof doc.eventName === 'string' && ('eventTime' in doc || 'eventVersion' in doc);
+  return isObject(doc) && typeof doc.eventName === 'string' && 'eventTime' in doc;
 }
 
 /** A field by dotted path, whether the document nests it (`{event:{action}}`) or flattened it (`"event.action"`). */
@@ -43,7 +43,9 @@ export function recordFromSiem(doc: unknown): { record: Doc; variant: SiemVarian
   if (!isObject(doc)) return undefined;
   // Elasticsearch / OpenSearch hit (`_search` response, elasticdump line): the document is `_source`.
   if (isObject(doc._source)) {
-    const inner = recordFromSiem(doc._source) ?? (isCloudTrailRecord(doc._source) ? { record: doc._source as Doc } : undefined);
+    const inner =
+      recordFromSiem(doc._source) ??
+      (isCloudTrailRecord(doc._source) ? { record: doc._source as Doc } : undefined);
     return inner && { record: inner.record, variant: 'elasticsearch' };
   }
   // Splunk export (`{"result":{"_raw":…}}` per line) or a bare event with `_raw`.
@@ -73,7 +75,6 @@ const ECS_FIELDS: [string, string][] = [
   ['event.provider', 'eventSource'],
   ['event.id', 'eventID'],
   ['cloud.region', 'awsRegion'],
-  ['cloud.account.id', 'recipientAccountId'],
   ['source.address', 'sourceIPAddress'],
   ['user_agent.original', 'userAgent'],
   ['aws.cloudtrail.event_version', 'eventVersion'],
