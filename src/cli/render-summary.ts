@@ -41,7 +41,7 @@ export function renderTerminalSummary(
   run: RunResult,
   summary: Summary,
   findings: Finding[],
-  options: { timeZone: string; maxFindings?: number },
+  options: { timeZone: string; maxFindings?: number; readAs?: string },
 ): string {
   const out: string[] = [];
   const h = (s: string) => out.push('', pc.bold(s));
@@ -53,6 +53,7 @@ export function renderTerminalSummary(
         (run.alreadyIngested ? pc.dim(` (${run.alreadyIngested} files already ingested)`) : '');
   const skipped = Object.entries(run.skipped).map(([why, n]) => `${n} ${why} files skipped`);
   out.push(`${run.files} files read, ${stored}${skipped.length ? `, ${skipped.join(', ')}` : ''}`);
+  if (options.readAs) out.push(pc.dim(options.readAs));
   if (summary.firstEvent !== undefined && summary.lastEvent !== undefined) {
     out.push(pc.dim(`events from ${iso(summary.firstEvent)} to ${iso(summary.lastEvent)}`));
   }

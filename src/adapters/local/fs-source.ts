@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
+import { ARCHIVE_FILE, archiveEntries } from './archive-source.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
 const LOG_FILE =
@@ -27,7 +28,8 @@ export class FsObjectSource implements ObjectSource {
       throw new InputPathError(`${this.root}: ${describe(err)}`);
     }
     if (info.isFile()) {
-      yield this.object(this.root, Number(info.size));
+      if (ARCHIVE_FILE.test(this.root)) yield* this.archive(this.root);
+      else yield this.object(this.root, Number(info.size));
       return;
     }
     let found = 0;
@@ -37,7 +39,7 @@ export class FsObjectSource implements ObjectSource {
     }
     if (found === 0)
       throw new InputPathError(
-        `${this.root}: no log files found (looked for .json, .json.gz, .jsonl, .log …)`,
+        `${this.root}: no log files found (looked for .json, .json.gz, .jsonl, .log, .zip, .tar.gz …)`,
       );
   }
 
@@ -49,6 +51,8 @@ export class FsObjectSource implements ObjectSource {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         yield* this.walk(path);
+      } else if (ARCHIVE_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) {
+        yield* this.archive(path);
       } else if (LOG_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) {
         let size = 0;
         try {
@@ -59,6 +63,11 @@ export class FsObjectSource implements ObjectSource {
         yield this.object(path, size);
       }
     }
+  }
+
+  /** An archive's log files, entry by entry (`archive.zip!/AWSLogs/…`). */
+  private archive(path: string): AsyncIterable<SourceObject> {
+    return archiveEntries(path, this.maxBytes, (name) => LOG_FILE.test(name));
   }
 
   private object(path: string, size: number): SourceObject {

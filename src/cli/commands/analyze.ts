@@ -14,6 +14,7 @@ import { loadConfig } from '../config-file.ts';
 import { EXIT } from '../exit-codes.ts';
 import { geoLookupFor } from '../geo.ts';
 import { terminalProgress } from '../progress.ts';
+import { readAsTally, renderReadAs } from '../read-as.ts';
 import { renderBaselineStatus } from '../render-baseline.ts';
 import { detectionJson, renderDetection } from '../render-detection.ts';
 import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
@@ -108,6 +109,7 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         minEvents: baseline.config.minEvents,
       };
     const progress = options.progress ? terminalProgress() : undefined;
+    const readAs = readAsTally();
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
       run = await runIngest(
@@ -118,12 +120,13 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
           progress,
           now: Date.now,
           keepFindings: false,
-          onFile: options.verbose
-            ? (uri, p) =>
-                process.stderr.write(
-                  `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
-                )
-            : undefined,
+          onFile: (uri, p) => {
+            if (!p.skipped) readAs.add(p.format, p.events);
+            if (options.verbose)
+              process.stderr.write(
+                `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
+              );
+          },
         },
         preparer ?? new InThreadPreparer((sha256) => store.isIngested(sha256), parse),
       );
@@ -145,6 +148,7 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
     if (options.format === 'json') {
       const doc = {
         ...analyzeJson(input, run, summary, findings),
+        readAs: readAs.entries(),
         findingsTotal,
         detection: detectionJson(detection),
         baseline: await baselineCounts(),
@@ -152,7 +156,10 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       process.stdout.write(
-        renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }),
+        renderTerminalSummary(input, run, summary, findings, {
+          timeZone: config.timeZone,
+          readAs: renderReadAs(readAs.entries()),
+        }),
       );
       process.stdout.write(renderDetection(detection));
       const counts = await baselineCounts();

@@ -52,7 +52,7 @@ export function parseCloudTrail(path: string, text: string): CloudTrailParse {
   if (looksLikeDigest(doc)) return { events: [], errors: [], skipped: 'digest', format: 'cloudtrail' };
   const records = recordsOfDocument(doc, 0);
   if (typeof records === 'string')
-    return { events: [], errors: [{ path, reason: records }], format: 'cloudtrail' };
+    return { events: [], errors: [{ path, reason: records }], format: 'unknown' };
   return normalizeShaped(path, records, []);
 }
 
@@ -81,6 +81,7 @@ function parseDocuments(path: string, text: string, parseError: string): CloudTr
     for (const r of records) shaped.push(r);
     if (isContainer(v.value)) first += records.length;
   }
+  if (shaped.length === 0) return { events: [], errors, format: 'unknown' };
   return normalizeShaped(path, shaped, errors);
 }
 
