@@ -4,6 +4,7 @@ import { InputPathError } from '../adapters/input-path-error.ts';
 import { ConfigError } from '../core/config.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerBaseline } from './commands/baseline.ts';
+import { registerCollect } from './commands/collect.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
@@ -23,6 +24,7 @@ const program = new Command()
 
 registerAnalyze(program);
 registerBaseline(program);
+registerCollect(program);
 registerFindings(program);
 registerReport(program);
 registerRules(program);

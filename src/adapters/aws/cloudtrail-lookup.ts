@@ -1,0 +1,51 @@
+import {
+  type CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandOutput,
+} from '@aws-sdk/client-cloudtrail';
+
+/** CloudTrail allows 2 LookupEvents requests per second per account and region. */
+const MIN_INTERVAL_MS = 500;
+
+/** One page of Event history, as the text the lookup-events reader reads. */
+export interface LookupPage {
+  /** `{"Events":[…]}` exactly as the API returned them (EventTime as ISO text). */
+  text: string;
+  events: number;
+  /** Token of the page after this one; absent on the last page. */
+  nextToken?: string;
+}
+
+/**
+ * Event history of one region, page by page, never faster than CloudTrail's 2 requests per
+ * second (the SDK client retries throttling with backoff on top of that).
+ */
+export class CloudTrailLookup {
+  private last = 0;
+
+  constructor(
+    private readonly client: CloudTrailClient,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Pages of events between `start` and `end` (epoch ms, inclusive), from `nextToken` when given. */
+  async *pages(start: number, end: number, nextToken?: string): AsyncIterable<LookupPage> {
+    let token = nextToken;
+    do {
+      const wait = this.last + MIN_INTERVAL_MS - Date.now();
+      if (wait > 0) await this.sleep(wait);
+      this.last = Date.now();
+      const out: LookupEventsCommandOutput = await this.client.send(
+        new LookupEventsCommand({
+          StartTime: new Date(start),
+          EndTime: new Date(end),
+          MaxResults: 50,
+          ...(token && { NextToken: token }),
+        }),
+      );
+      const events = out.Events ?? [];
+      token = out.NextToken || undefined;
+      yield { text: JSON.stringify({ Events: events }), events: events.length, nextToken: token };
+    } while (token);
+  }
+}
