@@ -10,9 +10,14 @@ import { EXAMPLES, ROOT } from '../helpers/fixtures.ts';
 
 // us-east-1: the 75 real records of the lookup-events fixture. eu-west-1: six more real records
 // of the bundled sample, as if made there.
-const usEast1 = readFileSync(join(ROOT, 'test/fixtures/cloudtrail-shapes/lookup-events/lookup-events-pages.json'), 'utf8')
+const usEast1 = readFileSync(
+  join(ROOT, 'test/fixtures/cloudtrail-shapes/lookup-events/lookup-events-pages.json'),
+  'utf8',
+)
   .split(/\n(?=\{)/)
-  .flatMap((page) => JSON.parse(page).Events.map((e: { CloudTrailEvent: string }) => JSON.parse(e.CloudTrailEvent)));
+  .flatMap((page) =>
+    JSON.parse(page).Events.map((e: { CloudTrailEvent: string }) => JSON.parse(e.CloudTrailEvent)),
+  );
 const euWest1 = [
   '218007301253_CloudTrail_us-east-1_20230710T1230Z_9dKPuRzdLzqZRjqm.json',
   '218007301253_CloudTrail_us-east-1_20230710T1225Z_qWyTCPHzELqDMshA.json',
@@ -65,7 +70,9 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
   it('pages through every enabled region and stores and analyzes the events like analyze does', async () => {
     const { s, url } = await server();
     const db = join(tempDir(), 'x.duckdb');
-    const r = await runCli(['collect', ...RANGE, '--endpoint-url', url, '--db', db, '--format', 'json'], { env: ENV });
+    const r = await runCli(['collect', ...RANGE, '--endpoint-url', url, '--db', db, '--format', 'json'], {
+      env: ENV,
+    });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.regions, ['eu-west-1', 'us-east-1'], 'the disabled ap-east-1 is left out');
@@ -81,12 +88,16 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
   });
 
   it('keeps to 2 requests per second per region and retries a ThrottlingException with backoff', async () => {
-    const { s, url } = await server({ faults: faults([[2, 'throttle'], [3, 'throttle']]) });
+    const { s, url } = await server({
+      faults: faults([
+        [2, 'throttle'],
+        [3, 'throttle'],
+      ]),
+    });
     const db = join(tempDir(), 'x.duckdb');
-    const r = await runCli(
-      ['collect', ...RANGE, '--regions', 'us-east-1', '--db', db, '--format', 'json'],
-      { env: { ...ENV, AWS_ENDPOINT_URL_CLOUDTRAIL: url } },
-    );
+    const r = await runCli(['collect', ...RANGE, '--regions', 'us-east-1', '--db', db, '--format', 'json'], {
+      env: { ...ENV, AWS_ENDPOINT_URL_CLOUDTRAIL: url },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).run.eventsStored, 75);
     assert.deepEqual(
@@ -95,7 +106,10 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
     );
     const pages = s.requests.filter((q) => q.answered === 'page');
     for (let i = 1; i < pages.length; i++)
-      assert.ok(pages[i].at - pages[i - 1].at >= 480, `request ${i + 1} came ${pages[i].at - pages[i - 1].at} ms after the one before`);
+      assert.ok(
+        pages[i].at - pages[i - 1].at >= 480,
+        `request ${i + 1} came ${pages[i].at - pages[i - 1].at} ms after the one before`,
+      );
   });
 
   it('an expired token is a clear error (exit 2); the same command then resumes and misses nothing', async () => {
@@ -120,7 +134,18 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
   it('killed mid-run, the next run gives the same events and findings as one uninterrupted run', async () => {
     const clean = await server();
     const cleanDb = join(tempDir(), 'clean.duckdb');
-    const args = (url: string, db: string) => ['collect', ...RANGE, '--endpoint-url', url, '--db', db, '--commit-every', '2', '--format', 'json'];
+    const args = (url: string, db: string) => [
+      'collect',
+      ...RANGE,
+      '--endpoint-url',
+      url,
+      '--db',
+      db,
+      '--commit-every',
+      '2',
+      '--format',
+      'json',
+    ];
     const r0 = await runCli(args(clean.url, cleanDb), { env: ENV });
     assert.equal(r0.code, 0, r0.stderr);
 
@@ -130,29 +155,54 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
       cwd: ROOT,
       env: { ...process.env, ...ENV, NO_COLOR: '1' },
       stdio: 'ignore',
+      // Its own process group: the CLI re-spawns itself, and the kill must reach both.
+      detached: true,
     });
+    const closed = new Promise((resolve) => child.on('close', resolve));
     await hanging.s.whenHung();
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
+    process.kill(-child.pid!, 'SIGKILL');
+    await closed;
+    await waitForUnlock(db);
     const stored = await storedIds(db);
-    assert.ok(stored.length > 0 && stored.length < ALL_IDS.length, `part was stored before the kill (${stored.length})`);
+    assert.ok(
+      stored.length > 0 && stored.length < ALL_IDS.length,
+      `part was stored before the kill (${stored.length})`,
+    );
 
     const resumed = await server();
     const r2 = await runCli(args(resumed.url, db), { env: ENV });
     assert.equal(r2.code, 0, r2.stderr);
-    assert.ok(resumed.s.requests.length < clean.s.requests.length, 'the resumed run fetched only what was missing');
+    assert.ok(
+      resumed.s.requests.length < clean.s.requests.length,
+      'the resumed run fetched only what was missing',
+    );
     assert.deepEqual(await storedIds(db), await storedIds(cleanDb));
     assert.deepEqual(await findingIds(db), await findingIds(cleanDb));
   });
 
   it('bad time options are usage errors (exit 2)', async () => {
-    const r = await runCli(['collect', '--since', '2023-02-30', '--regions', 'us-east-1', '--db', join(tempDir(), 'x.duckdb')], {
-      env: { ...ENV, AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' },
-    });
+    const r = await runCli(
+      ['collect', '--since', '2023-02-30', '--regions', 'us-east-1', '--db', join(tempDir(), 'x.duckdb')],
+      {
+        env: { ...ENV, AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9' },
+      },
+    );
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--since "2023-02-30" is not a time/);
   });
 });
+
+/** The killed CLI's own child may take a moment to go; the store is free once it has. */
+async function waitForUnlock(db: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      (await DuckDBInstance.create(db)).closeSync();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 async function findingIds(db: string): Promise<string[]> {
   const instance = await DuckDBInstance.create(db);

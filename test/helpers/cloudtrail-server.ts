@@ -25,7 +25,11 @@ export class CloudTrailTestServer {
 
   constructor(
     private readonly eventsByRegion: Record<string, Record<string, unknown>[]>,
-    readonly options: { pageSize?: number; faults?: Map<number, Fault>; regionStatus?: Record<string, string> } = {},
+    readonly options: {
+      pageSize?: number;
+      faults?: Map<number, Fault>;
+      regionStatus?: Record<string, string>;
+    } = {},
   ) {}
 
   async start(): Promise<string> {
@@ -56,13 +60,22 @@ export class CloudTrailTestServer {
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'unknown';
     if (req.url?.startsWith('/listRegions')) return this.listRegions(body, res);
     if (req.headers['x-amz-target'] !== 'CloudTrail_20131101.LookupEvents') {
-      return json(res, 400, { __type: 'UnknownOperationException', message: `no ${req.headers['x-amz-target']}` });
+      return json(res, 400, {
+        __type: 'UnknownOperationException',
+        message: `no ${req.headers['x-amz-target']}`,
+      });
     }
-    const input = JSON.parse(body) as { StartTime?: number; EndTime?: number; MaxResults?: number; NextToken?: string };
+    const input = JSON.parse(body) as {
+      StartTime?: number;
+      EndTime?: number;
+      MaxResults?: number;
+      NextToken?: string;
+    };
     const n = this.requests.length + 1;
     const fault = this.options.faults?.get(n);
     this.requests.push({ region, at: Date.now(), nextToken: input.NextToken, answered: fault ?? 'page' });
-    if (fault === 'throttle') return json(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    if (fault === 'throttle')
+      return json(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     if (fault === 'expired-token')
       return json(res, 400, {
         __type: 'ExpiredTokenException',
@@ -82,10 +95,15 @@ export class CloudTrailTestServer {
         return t >= start && t <= end;
       })
       .sort((a, b) => Date.parse(String(b.eventTime)) - Date.parse(String(a.eventTime)));
-    const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString().split(':')[1]) : 0;
+    const offset = input.NextToken
+      ? Number(Buffer.from(input.NextToken, 'base64').toString().split(':')[1])
+      : 0;
     const size = Math.min(input.MaxResults ?? 50, this.options.pageSize ?? 50);
     const page = events.slice(offset, offset + size);
-    const next = offset + size < events.length ? Buffer.from(`${region}:${offset + size}`).toString('base64') : undefined;
+    const next =
+      offset + size < events.length
+        ? Buffer.from(`${region}:${offset + size}`).toString('base64')
+        : undefined;
     json(res, 200, { Events: page.map(lookupEntry), ...(next && { NextToken: next }) });
   }
 

@@ -35,14 +35,20 @@ export class CloudTrailLookup {
       const wait = this.last + MIN_INTERVAL_MS - Date.now();
       if (wait > 0) await this.sleep(wait);
       this.last = Date.now();
-      const out: LookupEventsCommandOutput = await this.client.send(
-        new LookupEventsCommand({
-          StartTime: new Date(start),
-          EndTime: new Date(end),
-          MaxResults: 50,
-          ...(token && { NextToken: token }),
-        }),
-      );
+      let out: LookupEventsCommandOutput;
+      try {
+        out = await this.client.send(
+          new LookupEventsCommand({
+            StartTime: new Date(start),
+            EndTime: new Date(end),
+            MaxResults: 50,
+            ...(token && { NextToken: token }),
+          }),
+        );
+      } finally {
+        // The client's own retries (throttling) count too: the next request waits from the last attempt.
+        this.last = Date.now();
+      }
       const events = out.Events ?? [];
       token = out.NextToken || undefined;
       yield { text: JSON.stringify({ Events: events }), events: events.length, nextToken: token };

@@ -255,7 +255,28 @@ async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** ISO-8601 date-times only: `2023-07-10`, `2023-07-10T12:00:00Z`, `…T12:00:00.5+02:00`. */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** `--since`/`--until`: a duration ago (24h, 7d) or a strict ISO-8601 time (`2023-02-30` is refused). */
 function timeOption(flag: string, value: string, now: number): number {
+  const m = ISO.exec(value);
+  if (!/^\d+[mhdw]$/.test(value)) {
+    const valid =
+      m &&
+      Number(m[2]) >= 1 &&
+      Number(m[2]) <= 12 &&
+      Number(m[3]) >= 1 &&
+      Number(m[3]) <= new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate() &&
+      Number(m[4] ?? 0) <= 23 &&
+      Number(m[5] ?? 0) <= 59 &&
+      Number(m[6] ?? 0) <= 59;
+    if (!valid)
+      throw new LogwardenError(
+        'usage',
+        `${flag} "${value}" is not a time: use ISO-8601 (2024-05-01T00:00:00Z) or a duration such as 24h or 7d`,
+      );
+  }
   try {
     return parseTime(value, now);
   } catch (err) {
