@@ -33,6 +33,7 @@ function tar(files: { name: string; data: Buffer }[]): Buffer {
 
 describe('analyze reads CloudTrail in every shape users have it', () => {
   let dir: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON document, read field by field
   let out: Record<string, any>;
   let stderr: string;
   let code: number | null;

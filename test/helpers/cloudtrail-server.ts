@@ -58,12 +58,16 @@ export class CloudTrailTestServer {
 
   private handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'unknown';
-    if (req.url?.startsWith('/listRegions')) return this.listRegions(body, res);
+    if (req.url?.startsWith('/listRegions')) {
+      this.listRegions(body, res);
+      return;
+    }
     if (req.headers['x-amz-target'] !== 'CloudTrail_20131101.LookupEvents') {
-      return json(res, 400, {
+      json(res, 400, {
         __type: 'UnknownOperationException',
         message: `no ${req.headers['x-amz-target']}`,
       });
+      return;
     }
     const input = JSON.parse(body) as {
       StartTime?: number;
@@ -74,13 +78,17 @@ export class CloudTrailTestServer {
     const n = this.requests.length + 1;
     const fault = this.options.faults?.get(n);
     this.requests.push({ region, at: Date.now(), nextToken: input.NextToken, answered: fault ?? 'page' });
-    if (fault === 'throttle')
-      return json(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
-    if (fault === 'expired-token')
-      return json(res, 400, {
+    if (fault === 'throttle') {
+      json(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+      return;
+    }
+    if (fault === 'expired-token') {
+      json(res, 400, {
         __type: 'ExpiredTokenException',
         message: 'The security token included in the request is expired',
       });
+      return;
+    }
     if (fault === 'hang') {
       this.hung.push(res);
       for (const l of this.hangListeners) l();
