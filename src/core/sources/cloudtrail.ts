@@ -19,7 +19,8 @@ export interface CloudTrailParse {
   format: string;
 }
 
-const DIGEST_PATH = /(^|\/)CloudTrail-Digest\//;
+// Digest files, and the sign file CloudTrail Lake writes beside saved query results.
+const DIGEST_PATH = /(^|\/)CloudTrail-Digest\/|(^|\/)CloudTrail-Lake\/.*\/result_sign\.json$/;
 
 /** True for CloudTrail digest files, which carry hashes of log files and no events. */
 export function isDigestPath(path: string): boolean {
