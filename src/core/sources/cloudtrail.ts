@@ -51,6 +51,9 @@ export function parseCloudTrail(path: string, text: string): CloudTrailParse {
     return parseDocuments(path, text, (err as Error).message);
   }
   if (looksLikeDigest(doc)) return { events: [], errors: [], skipped: 'digest', format: 'cloudtrail' };
+  // The delivery file, by far the most common: no per-record wrapping.
+  const delivered = (doc as { Records?: unknown } | null)?.Records;
+  if (Array.isArray(delivered)) return normalizeRecords(path, delivered);
   const records = recordsOfDocument(doc, 0);
   if (typeof records === 'string')
     return { events: [], errors: [{ path, reason: records }], format: 'unknown' };
@@ -123,6 +126,17 @@ function isContainer(doc: unknown): boolean {
   return (
     Array.isArray(d.Records) || Array.isArray(d.Events) || Array.isArray(d.QueryResultRows) || 'hits' in d
   );
+}
+
+function normalizeRecords(path: string, records: unknown[]): CloudTrailParse {
+  const events: NormalizedEvent[] = [];
+  const errors: InputError[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const result = normalizeCloudTrailRecord(records[i], path, i);
+    if (result.ok) events.push(result.value);
+    else errors.push(result.error);
+  }
+  return { events, errors, format: 'cloudtrail' };
 }
 
 function normalizeShaped(path: string, records: ShapedRecord[], errors: InputError[]): CloudTrailParse {

@@ -8,6 +8,9 @@ export type SiemVariant = 'elasticsearch' | 'splunk' | 'ecs' | 'logstash' | 'ren
 
 type Doc = Record<string, unknown>;
 
+/** CloudTrail's eventSource: the service's endpoint name (`iam.amazonaws.com`). */
+const AWS_SOURCE = /^[a-z0-9.-]+\.amazonaws\.com$/;
+
 const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True when a document is a CloudTrail record as CloudTrail writes it. */
@@ -57,10 +60,19 @@ export function recordFromSiem(doc: unknown): { record: Doc; variant: SiemVarian
   if (original) return { record: original, variant: 'ecs' };
   const message = recordFromText(doc.message);
   if (message) return { record: message, variant: 'logstash' };
-  if (pick(doc, 'aws.cloudtrail') !== undefined || (pick(doc, 'event.action') && pick(doc, 'event.provider')))
+  // ECS documents of other sources (Windows, nginx …) have event.action too: only AWS providers count.
+  if (
+    pick(doc, 'aws.cloudtrail') !== undefined ||
+    (pick(doc, 'event.action') && AWS_SOURCE.test(String(pick(doc, 'event.provider') ?? '')))
+  )
     return fromEcs(doc);
   // Logstash's cloudtrail codec (and most pipelines) move eventTime to @timestamp.
-  if (typeof doc.eventName === 'string' && !('eventTime' in doc) && typeof doc['@timestamp'] === 'string') {
+  if (
+    typeof doc.eventName === 'string' &&
+    typeof doc.eventSource === 'string' &&
+    !('eventTime' in doc) &&
+    typeof doc['@timestamp'] === 'string'
+  ) {
     const { '@timestamp': time, '@version': _version, ...rest } = doc;
     return { record: { ...rest, eventTime: time }, variant: 'logstash' };
   }
@@ -205,7 +217,13 @@ function fromRenamedKeys(doc: Doc): Doc | undefined {
     if (target && target !== key) renamed++;
     record[target ?? key] = target === 'userIdentity' && isObject(value) ? renameNested(value) : value;
   }
-  if (renamed === 0 || typeof record.eventName !== 'string') return undefined;
+  // An application's own `event_name` is not CloudTrail's: the event source must be an AWS service.
+  if (
+    renamed === 0 ||
+    typeof record.eventName !== 'string' ||
+    !AWS_SOURCE.test(String(record.eventSource ?? ''))
+  )
+    return undefined;
   if (record.eventTime === undefined && typeof doc['@timestamp'] === 'string') {
     record.eventTime = doc['@timestamp'];
     delete record['@timestamp'];

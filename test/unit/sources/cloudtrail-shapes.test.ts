@@ -213,6 +213,16 @@ describe('CloudTrail from where users have it: every shape gives the delivery fi
     );
   });
 
+  it('leaves other sources’ ECS documents and app logs with an event_name to the application-log reader', () => {
+    const windows = JSON.stringify({
+      '@timestamp': '2023-07-10T12:00:00.000Z',
+      event: { action: 'logged-in', provider: 'Microsoft-Windows-Security-Auditing', code: '4624' },
+      host: { name: 'dc01' },
+    });
+    const app = JSON.stringify({ '@timestamp': '2023-07-10T12:00:00Z', event_name: 'checkout', user_id: 7 });
+    for (const line of [windows, app]) assert.equal(sniffFormat('x.jsonl', `${line}\n`).kind, 'app-log', line);
+  });
+
   it('splits documents written one after another with no separator', () => {
     const values = splitJsonValues('{"a":"}{"}{"b":[1,{"c":2}]}\n\n[3]  x\n{"d":');
     assert.deepEqual(values, [
