@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -178,6 +178,44 @@ describe('logwarden collect (LookupEvents against a local CloudTrail endpoint)',
     );
     assert.deepEqual(await storedIds(db), await storedIds(cleanDb));
     assert.deepEqual(await findingIds(db), await findingIds(cleanDb));
+  });
+
+  it('signs with the keys of the --profile named, from the shared config files', async () => {
+    const { s, url } = await server();
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'credentials'),
+      '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = AKIDAUDITPROFILE\naws_secret_access_key = y\n',
+    );
+    writeFileSync(join(dir, 'config'), '[profile audit]\nregion = eu-west-1\n');
+    const env = {
+      ...ENV,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    };
+    const r = await runCli(
+      [
+        'collect',
+        ...RANGE,
+        '--profile',
+        'audit',
+        '--regions',
+        'eu-west-1',
+        '--endpoint-url',
+        url,
+        '--db',
+        join(dir, 'x.duckdb'),
+      ],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 files read, 6 new events stored/);
+    assert.deepEqual(
+      s.requests.map((q) => [q.region, q.accessKeyId]),
+      [['eu-west-1', 'AKIDAUDITPROFILE']],
+    );
   });
 
   it('bad time options are usage errors (exit 2)', async () => {

@@ -6,6 +6,8 @@ export type Fault = 'throttle' | 'expired-token' | 'hang';
 
 export interface LookupRequest {
   region: string;
+  /** The access key id the request was signed with. */
+  accessKeyId: string;
   at: number;
   nextToken?: string;
   answered: 'page' | Fault;
@@ -75,9 +77,16 @@ export class CloudTrailTestServer {
       MaxResults?: number;
       NextToken?: string;
     };
+    const accessKeyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const n = this.requests.length + 1;
     const fault = this.options.faults?.get(n);
-    this.requests.push({ region, at: Date.now(), nextToken: input.NextToken, answered: fault ?? 'page' });
+    this.requests.push({
+      region,
+      accessKeyId,
+      at: Date.now(),
+      nextToken: input.NextToken,
+      answered: fault ?? 'page',
+    });
     if (fault === 'throttle') {
       json(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       return;
