@@ -9,7 +9,7 @@ const MIN_INTERVAL_MS = 500;
 
 /** One page of Event history, as the text the lookup-events reader reads. */
 export interface LookupPage {
-  /** `{"Events":[…]}` exactly as the API returned them (EventTime as ISO text). */
+  /** `{"Events":[…]}` as the API returned them (EventTime as ISO text), oldest first. */
   text: string;
   events: number;
   /** Token of the page after this one; absent on the last page. */
@@ -51,7 +51,12 @@ export class CloudTrailLookup {
       }
       const events = out.Events ?? [];
       token = out.NextToken || undefined;
-      yield { text: JSON.stringify({ Events: events }), events: events.length, nextToken: token };
+      // Oldest first, as detectors that follow a sequence (a key created, then used) expect.
+      yield {
+        text: JSON.stringify({ Events: [...events].reverse() }),
+        events: events.length,
+        nextToken: token,
+      };
     } while (token);
   }
 }

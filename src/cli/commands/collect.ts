@@ -186,7 +186,8 @@ async function collectRegion(
   const tasks = [...plan.tasks];
   let pending: SourceObject[] = [];
   const commit = async () => {
-    if (pending.length) await ports.ingest(pending);
+    // LookupEvents pages come newest first: a batch is stored oldest page first.
+    if (pending.length) await ports.ingest([...pending].reverse());
     pending = [];
     await ports.save({ range: plan.range, tasks });
   };
