@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { EXAMPLES, ROOT } from '../helpers/fixtures.ts';
 
@@ -187,5 +189,73 @@ describe('analyze on archives', () => {
     assert.match(out.inputErrors[0].path, /cut\.tar\.gz/);
     assert.match(out.inputErrors[0].reason, /^(cannot read the archive|truncated tar entry)/);
     assert.ok(out.run.eventsStored >= 2, `events before the cut are stored (${out.run.eventsStored})`);
+  });
+});
+
+describe('analyze on archives in S3 (s3rver on 127.0.0.1)', () => {
+  const work = tempDir();
+  let server: S3rver;
+  let env: Record<string, string>;
+
+  before(async () => {
+    server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: join(work, 's3'),
+      configureBuckets: [{ name: 'evidence', configs: [] }],
+    });
+    const { port } = await server.run();
+    env = {
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const client = new S3Client({
+      endpoint: env.AWS_ENDPOINT_URL_S3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    for (const name of ['incident-trail.zip', 'incident-trail.tar.gz'])
+      await client.send(
+        new PutObjectCommand({
+          Bucket: 'evidence',
+          Key: `case-42/${name}`,
+          Body: readFileSync(join(SHAPES, 'archives', name)),
+        }),
+      );
+    client.destroy();
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  it('reads zip and tar.gz objects entry by entry, named s3://bucket/key!/entry', async () => {
+    const r = await runCli(
+      [
+        'analyze',
+        's3://evidence/case-42/',
+        '--db',
+        join(work, 'x.duckdb'),
+        '--format',
+        'json',
+        '--verbose',
+        '--no-progress',
+      ],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.run.files, 6);
+    assert.equal(out.run.eventsStored, 77);
+    assert.equal(out.run.alreadyIngested, 3, 'the zip holds the same files as the tar.gz');
+    assert.match(
+      r.stderr,
+      /s3:\/\/evidence\/case-42\/incident-trail\.tar\.gz!\/AWSLogs\/218007301253\/CloudTrail\/us-east-1\/2023\/07\/10\/218007301253_CloudTrail_us-east-1_20230710T1230Z_AvIajGd5rkz6vTy4\.json\.gz: cloudtrail, 63 events/,
+    );
   });
 });

@@ -2,6 +2,8 @@ import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk
 import type { ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
+import { ARCHIVE_FILE, archiveEntries } from '../local/archive-source.ts';
+import { LOG_FILE } from '../local/fs-source.ts';
 
 /** `s3://bucket/prefix` split into its parts; throws on anything else. */
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
@@ -34,7 +36,8 @@ export class S3ObjectSource implements ObjectSource {
         for (const item of page.Contents ?? []) {
           if (!item.Key || item.Key.endsWith('/')) continue;
           found++;
-          yield this.object(item.Key, item.Size ?? 0);
+          if (ARCHIVE_FILE.test(item.Key)) yield* this.archive(item.Key, item.Size ?? 0);
+          else yield this.object(item.Key, item.Size ?? 0);
         }
       }
     } catch (err) {
@@ -45,6 +48,28 @@ export class S3ObjectSource implements ObjectSource {
     }
     if (found === 0)
       throw new InputPathError(`s3://${this.bucket}/${this.prefix}: no objects under this prefix`);
+  }
+
+  /**
+   * An archive object's log files, entry by entry (`s3://bucket/evidence.zip!/AWSLogs/…`). The
+   * archive is fetched whole (a zip is read from its end), so it is bounded by maxFileMiB too.
+   */
+  private archive(key: string, size: number): AsyncIterable<SourceObject> {
+    const uri = `s3://${this.bucket}/${key}`;
+    const object = this.object(key, size);
+    const maxBytes = this.maxBytes;
+    return archiveEntries(
+      uri,
+      maxBytes,
+      (name) => LOG_FILE.test(name),
+      async () => {
+        if (size > maxBytes)
+          throw new Error(
+            `size ${size} bytes exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
+          );
+        return object.readBytes!();
+      },
+    );
   }
 
   /** One object by key (the Lambda processor reads the object an S3 event names). */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { SourceObject } from '../../core/ports.ts';
@@ -21,10 +21,12 @@ export async function* archiveEntries(
   path: string,
   maxBytes: number,
   isLogName: (name: string) => boolean,
+  /** The archive's bytes when it is not a local file (an S3 object); read from `path` otherwise. */
+  bytes?: () => Promise<Uint8Array>,
 ): AsyncIterable<SourceObject> {
   try {
-    if (/\.zip$/i.test(path)) yield* zipEntries(path, maxBytes, isLogName);
-    else yield* tarEntries(path, maxBytes, isLogName);
+    if (/\.zip$/i.test(path)) yield* zipEntries(path, maxBytes, isLogName, bytes);
+    else yield* tarEntries(path, maxBytes, isLogName, bytes);
   } catch (err) {
     yield failed(path, 0, `cannot read the archive (${(err as Error).message})`);
   }
@@ -69,12 +71,15 @@ async function* zipEntries(
   path: string,
   maxBytes: number,
   isLogName: (name: string) => boolean,
+  bytes?: () => Promise<Uint8Array>,
 ): AsyncIterable<SourceObject> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, z) =>
-      err ? reject(err) : resolve(z),
-    ),
-  );
+  const options = { lazyEntries: true, autoClose: false, strictFileNames: false };
+  const data = bytes && Buffer.from(await bytes());
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    const done = (err: Error | null, z: yauzl.ZipFile) => (err ? reject(err) : resolve(z));
+    if (data) yauzl.fromBuffer(data, options, done);
+    else yauzl.open(path, options, done);
+  });
   try {
     const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
       const all: yauzl.Entry[] = [];
@@ -193,8 +198,9 @@ async function* tarEntries(
   path: string,
   maxBytes: number,
   isLogName: (name: string) => boolean,
+  bytes?: () => Promise<Uint8Array>,
 ): AsyncIterable<SourceObject> {
-  const file = createReadStream(path);
+  const file: Readable = bytes ? Readable.from([Buffer.from(await bytes())]) : createReadStream(path);
   const stream: Readable = /\.tar$/i.test(path) ? file : file.pipe(createGunzip());
   file.on('error', (err) => stream.destroy(err));
   const reader = new ByteReader(stream[Symbol.asyncIterator]());

@@ -6,7 +6,7 @@ import { InputPathError } from '../input-path-error.ts';
 import { ARCHIVE_FILE, archiveEntries } from './archive-source.ts';
 
 /** Names that may hold logs; licences, READMEs and other files beside them are not inputs. */
-const LOG_FILE =
+export const LOG_FILE =
   /\.(json|jsonl|ndjson|log|txt|csv)(\.gz)?$|\.gz$|\.log\.\d+(\.gz)?$|^(syslog|messages|secure|auth\.log)(\.\d+)?$/i;
 
 /**
