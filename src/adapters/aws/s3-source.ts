@@ -6,7 +6,7 @@ import { InputPathError } from '../input-path-error.ts';
 /** `s3://bucket/prefix` split into its parts; throws on anything else. */
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new Error(`"${uri}" is not an S3 URI (expected s3://bucket/prefix)`);
+  if (!match) throw new InputPathError(`"${uri}" is not an S3 URI (expected s3://bucket/prefix)`);
   return { bucket: match[1], prefix: match[2] };
 }
 

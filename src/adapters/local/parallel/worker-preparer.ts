@@ -56,7 +56,7 @@ export class WorkerPreparer implements FilePreparer {
   }
 
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
-    const script = await workerScript(new URL('./prepare-worker.ts', import.meta.url));
+    const script = await workerScript();
     const setup = this.setup();
     const pool: PoolWorker[] = [];
     const pending: Promise<PreparedObject>[] = [];
@@ -204,12 +204,15 @@ class PoolWorker {
 }
 
 /**
- * The worker's script. Running from TypeScript source (a checkout), the worker module is bundled
- * into one JavaScript file first: a worker would otherwise need tsx's loader, which runs on a
- * thread of its own in every worker and transforms each module again.
+ * The worker's script. In the compiled build it is `prepare-worker.js` beside the chunk holding
+ * this code (dist/ is flat). Running from TypeScript source (tests, a checkout under tsx), the
+ * worker module is bundled into one JavaScript file first: a worker would otherwise need tsx's
+ * loader, which runs on a thread of its own in every worker and transforms each module again.
  */
-async function workerScript(module: URL): Promise<{ url: URL; dispose: () => Promise<void> }> {
-  if (!module.pathname.endsWith('.ts')) return { url: module, dispose: async () => {} };
+async function workerScript(): Promise<{ url: URL; dispose: () => Promise<void> }> {
+  if (!import.meta.url.endsWith('.ts'))
+    return { url: new URL('./prepare-worker.js', import.meta.url), dispose: async () => {} };
+  const module = new URL('./prepare-worker.ts', import.meta.url);
   const { build } = await import('esbuild');
   const dir = await mkdtemp(join(tmpdir(), 'logwarden-worker-'));
   const outfile = join(dir, 'prepare-worker.mjs');
