@@ -129,8 +129,7 @@ export function makeCorpus(options: CorpusOptions): { files: number; events: num
   // trail: events fall into (account, region, 5-minute window) buckets; a bucket is delivered as a
   // file when it reaches a random size around perFile, and whatever remains at the end.
   const total = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
-  let sum = 0;
-  const hourCdf = HOUR_WEIGHTS.map((w) => (sum += w) / total);
+  const hourCdf = HOUR_WEIGHTS.map((_, h) => HOUR_WEIGHTS.slice(0, h + 1).reduce((a, b) => a + b, 0) / total);
   const buckets = new Map<string, { time: number; record: string }[]>();
   const flush = (key: string, list: { time: number; record: string }[]) => {
     const [account, region, window] = key.split('|');
@@ -155,7 +154,10 @@ export function makeCorpus(options: CorpusOptions): { files: number; events: num
     const window = Math.floor(time / WINDOW_MS) * WINDOW_MS;
     const key = `${account}|${region}|${window}`;
     let list = buckets.get(key);
-    if (!list) buckets.set(key, (list = []));
+    if (!list) {
+      list = [];
+      buckets.set(key, list);
+    }
     list.push({ time, record: record(account, region, time) });
     if (list.length >= options.perFile * (0.5 + random())) {
       flush(key, list);
