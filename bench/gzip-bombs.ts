@@ -55,7 +55,9 @@ try {
     run: { eventsStored: number; files: number };
     inputErrors: { path: string; reason: string }[];
   };
-  const rejected = doc.inputErrors.filter((e) => /bomb-\d+\.json\.gz$/.test(e.path) && /maxFileMiB/.test(e.reason));
+  const rejected = doc.inputErrors.filter(
+    (e) => /bomb-\d+\.json\.gz$/.test(e.path) && /maxFileMiB/.test(e.reason),
+  );
   const probe = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number };
   console.log(
     [
