@@ -23,7 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'logwarden-bombs-'));
 try {
   const good = readdirSync(examples).filter((f) => f.endsWith('.json.gz') || f.endsWith('.json'));
   // Good files before, between and after the bombs, so read-ahead holds both kinds at once.
-  good.forEach((f, i) => copyFileSync(join(examples, f), join(dir, `${String(i).padStart(3, '0')}-${f}`)));
+  for (const [i, f] of good.entries())
+    copyFileSync(join(examples, f), join(dir, `${String(i).padStart(3, '0')}-${f}`));
   const bomb = join(dir, 'bomb.gz.tmp');
   await pipeline(gibOfSpaces(), createGzip({ level: 9 }), createWriteStream(bomb));
   // Side by side in the middle of the listing: the read-ahead holds several at once.
