@@ -7,6 +7,7 @@ import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
+import { registerVerify } from './commands/verify.ts';
 import { EXIT } from './exit-codes.ts';
 
 // A reader that stops early (`| head`) is not an error.
@@ -26,6 +27,7 @@ registerBaseline(program);
 registerFindings(program);
 registerReport(program);
 registerRules(program);
+registerVerify(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,6 +19,8 @@ export interface SourceObject {
   readBytes?(): Promise<Uint8Array>;
   /** Reads and hashes; decompresses only when `isKnown` says the content is new (no `text` then). */
   readIfNew?(isKnown: (sha256: string) => Promise<boolean>): Promise<{ sha256: string; text?: string }>;
+  /** The object's user metadata where the store keeps it (S3: a CloudTrail digest's `signature`). */
+  metadata?(): Promise<Record<string, string>>;
 }
 
 /** Where log files come from: a directory tree, an S3 prefix … */
