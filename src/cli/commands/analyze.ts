@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { IntegrityCollector } from '../../adapters/integrity-reader.ts';
 import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
 import { mainThreadSees, WorkerPreparer } from '../../adapters/local/parallel/worker-preparer.ts';
 import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
@@ -13,9 +14,11 @@ import { countFindingsByTactic } from '../../core/report/summary.ts';
 import { loadConfig } from '../config-file.ts';
 import { EXIT } from '../exit-codes.ts';
 import { geoLookupFor } from '../geo.ts';
+import { type IntegrityRun, runIntegrityCheck } from '../integrity.ts';
 import { terminalProgress } from '../progress.ts';
 import { renderBaselineStatus } from '../render-baseline.ts';
 import { detectionJson, renderDetection } from '../render-detection.ts';
+import { integrityJson, integritySummaryLine } from '../render-integrity.ts';
 import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
 import { sourceFor } from '../sources.ts';
 
@@ -30,6 +33,8 @@ interface AnalyzeOptions {
   progress: boolean;
   maxFindings: string;
   workers: string;
+  verify: boolean;
+  publicKeys?: string[];
 }
 
 /** How many findings the terminal summary groups (most severe first). */
@@ -56,6 +61,11 @@ export function registerAnalyze(program: Command): void {
       '--workers <n>',
       'threads that decode, parse and run the stateless rules (0: all on the main thread; auto: see README)',
       'auto',
+    )
+    .option('--no-verify', 'skip the CloudTrail log-file integrity check over the digest files met')
+    .option(
+      '--public-keys <files...>',
+      'CloudTrail public keys for the integrity check (see logwarden verify)',
     )
     .action(async (input: string, options: AnalyzeOptions) => {
       process.exitCode = await analyze(input, options);
@@ -108,10 +118,12 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         minEvents: baseline.config.minEvents,
       };
     const progress = options.progress ? terminalProgress() : undefined;
+    // The integrity check sees the listing as it goes by and reads what it needs after the run.
+    const collector = options.verify ? new IntegrityCollector() : undefined;
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
       run = await runIngest(
-        sourceFor(input, maxBytes),
+        collector ? collector.wrap(sourceFor(input, maxBytes)) : sourceFor(input, maxBytes),
         engine,
         {
           store,
@@ -129,6 +141,17 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
       );
     } finally {
       progress?.stop();
+    }
+    let integrity: IntegrityRun | undefined;
+    if (collector) {
+      integrity = await runIntegrityCheck(input, collector, {
+        publicKeys: options.publicKeys,
+        maxBytes,
+        store,
+        now: Date.now(),
+      });
+      if (integrity.fileId) run.fileIds.push(integrity.fileId);
+      run.findingsStored += integrity.findingsStored;
     }
     const summary = await store.summarize({
       fileIds: run.fileIds,
@@ -148,12 +171,14 @@ async function analyze(input: string, options: AnalyzeOptions): Promise<number> 
         findingsTotal,
         detection: detectionJson(detection),
         baseline: await baselineCounts(),
+        ...(integrity && { integrity: integrityJson(integrity) }),
       };
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       process.stdout.write(
         renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }),
       );
+      if (integrity) process.stdout.write(integritySummaryLine(integrity));
       process.stdout.write(renderDetection(detection));
       const counts = await baselineCounts();
       if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));

@@ -1,4 +1,11 @@
-import { type DigestKey, type LogKey, parseDigestKey, placeOf, relativeKey } from './cloudtrail-keys.ts';
+import {
+  type DigestKey,
+  type LogKey,
+  parseDigestKey,
+  parseLogKey,
+  placeOf,
+  relativeKey,
+} from './cloudtrail-keys.ts';
 import {
   DIGEST_SIGNATURE_ALGORITHM,
   type DigestFile,
@@ -364,7 +371,7 @@ export function checkIntegrity(input: IntegrityInput): IntegrityReport {
       const rel = relativeKey(f.s3Object) ?? f.s3Object;
       trail.logFiles++;
       const read = input.hashes.get(rel);
-      const deliveredAt = input.logs.get(rel)?.deliveredAt ?? end;
+      const deliveredAt = (input.logs.get(rel) ?? parseLogKey(rel))?.deliveredAt ?? end;
       if (!read) {
         setLog(rel, 'failed');
         problem(d, {
