@@ -517,13 +517,27 @@ function checkUnlisted(
   setLog: (rel: string, s: LogStatus, reason?: string) => void,
   problems: IntegrityProblem[],
 ): void {
+  // A digest covers its hour; one that names a previous digest also covers back to the end of the
+  // trail's earlier digest in the input (delivery went on: a deleted digest's hour stays covered).
   const covered = new Map<string, [number, number][]>();
+  const byTrail = new Map<string, ParsedDigest[]>();
   for (const d of input.digests) {
     if (!d.digest) continue;
-    const place = placeOf(d.key);
-    const list = covered.get(place) ?? [];
-    list.push([Date.parse(d.digest.digestStartTime), Date.parse(d.digest.digestEndTime)]);
-    covered.set(place, list);
+    const id = `${placeOf(d.key)}/${d.key.trail}`;
+    byTrail.set(id, [...(byTrail.get(id) ?? []), d]);
+  }
+  for (const chain of byTrail.values()) {
+    chain.sort((a, b) => Date.parse(a.digest!.digestEndTime) - Date.parse(b.digest!.digestEndTime));
+    let previousEnd: number | undefined;
+    for (const d of chain) {
+      const place = placeOf(d.key);
+      const start = Date.parse(d.digest!.digestStartTime);
+      const end = Date.parse(d.digest!.digestEndTime);
+      const from =
+        d.digest!.previousDigestS3Object && previousEnd !== undefined ? Math.min(previousEnd, start) : start;
+      covered.set(place, [...(covered.get(place) ?? []), [from, end]]);
+      if (!d.key.backfill) previousEnd = end;
+    }
   }
   for (const [rel, log] of input.logs) {
     if (status.has(rel)) continue;
