@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type DigestObject,
   type LogHash,
@@ -171,17 +170,3 @@ export const fsLogLocator: LogLocator = async (ref, digest) => {
     throw err;
   }
 };
-
-/** Reads listed log files from the bucket and key the digest names. */
-export function s3LogLocator(client: S3Client): LogLocator {
-  return async (ref) => {
-    try {
-      const response = await client.send(new GetObjectCommand({ Bucket: ref.s3Bucket, Key: ref.s3Object }));
-      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
-    } catch (err) {
-      const name = (err as Error).name;
-      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-      throw err;
-    }
-  };
-}

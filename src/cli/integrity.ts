@@ -1,13 +1,8 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { S3Client } from '@aws-sdk/client-s3';
-import { listCloudTrailPublicKeys } from '../adapters/aws/cloudtrail-public-keys.ts';
-import { parseS3Uri } from '../adapters/aws/s3-source.ts';
 import {
   fsLogLocator,
   type IntegrityCollector,
   type LogLocator,
   readIntegrityInputs,
-  s3LogLocator,
 } from '../adapters/integrity-reader.ts';
 import { readPublicKeyFiles } from '../adapters/local/public-key-files.ts';
 import { stableId } from '../core/hash.ts';
@@ -32,10 +27,16 @@ export interface IntegrityRun {
   logBytesRead: number;
 }
 
-/** Where to find listed log files the listing did not hold: the digest's bucket, or beside the digest on disk. */
-export function logLocatorFor(input: string): LogLocator {
+/**
+ * Where to find listed log files the listing did not hold: the digest's bucket, or beside the
+ * digest on disk. The S3 client is loaded only for an S3 input.
+ */
+export async function logLocatorFor(input: string): Promise<LogLocator> {
   if (!input.startsWith('s3://')) return fsLogLocator;
-  parseS3Uri(input);
+  const [{ S3Client }, { s3LogLocator }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('../adapters/aws/s3-log-locator.ts'),
+  ]);
   const client = new S3Client({
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
   });
@@ -53,7 +54,7 @@ export async function runIntegrityCheck(
   options: { publicKeys?: string[]; maxBytes: number; store: EventStore; now: number },
 ): Promise<IntegrityRun> {
   const given = options.publicKeys?.length ? readPublicKeyFiles(options.publicKeys) : undefined;
-  const reads = await readIntegrityInputs(collector.inventory, logLocatorFor(input), options.maxBytes);
+  const reads = await readIntegrityInputs(collector.inventory, await logLocatorFor(input), options.maxBytes);
   let keys: readonly PublicKey[] | undefined = given;
   let keySource = given ? `${given.length} keys from ${options.publicKeys!.join(', ')}` : 'none needed';
   let keysUnavailable: string | undefined;
@@ -117,6 +118,10 @@ async function fetchKeys(digests: readonly ParsedDigest[]): Promise<PublicKey[]>
     start = Math.min(start, Date.parse(d.digest.digestStartTime));
     end = Math.max(end, Date.parse(d.digest.digestEndTime));
   }
+  const [{ CloudTrailClient }, { listCloudTrailPublicKeys }] = await Promise.all([
+    import('@aws-sdk/client-cloudtrail'),
+    import('../adapters/aws/cloudtrail-public-keys.ts'),
+  ]);
   const byFingerprint = new Map<string, PublicKey>();
   for (const region of [...regions].sort()) {
     const client = new CloudTrailClient({ region, maxAttempts: 2 });
