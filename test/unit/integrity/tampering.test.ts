@@ -9,6 +9,7 @@ import {
   readIntegrityInputs,
 } from '../../../src/adapters/integrity-reader.ts';
 import { FsObjectSource } from '../../../src/adapters/local/fs-source.ts';
+import { ruleCatalog } from '../../../src/core/detect/catalog.ts';
 import { checkIntegrity, type IntegrityReport } from '../../../src/core/integrity/check-integrity.ts';
 import { integrityFindings, LOG_TAMPERING_RULE } from '../../../src/core/integrity/integrity-findings.ts';
 import type { PublicKey } from '../../../src/core/integrity/public-key.ts';
@@ -235,6 +236,8 @@ describe('CloudTrail log-file integrity over a downloaded copy', () => {
     );
     assert.match(String(f.evidence.expected), /^log file with SHA-256 [0-9a-f]{64}$/);
     assert.equal(integrityFindings(r.problems)[0].id, f.id);
+    const entry = ruleCatalog().find((x) => x.id === LOG_TAMPERING_RULE);
+    assert.deepEqual([entry?.severity, entry?.kind], ['CRITICAL', 'integrity']);
   });
 
   it('log files past the newest digest are unverifiable (no digest yet), not problems', async () => {
