@@ -204,7 +204,7 @@ describe('CloudTrail log-file integrity over a downloaded copy', () => {
     const objects = chain();
     const digests = digestsOf(objects, 'us-east-1');
     // Re-sign hour 1 with another key (same fingerprint claimed) and fix the chain after it.
-    const i = digests.findIndex((d) => d === digests[1]);
+    const i = 1;
     const doc = docOf(digests[i]);
     const forged = signDigest(doc, attacker);
     Object.assign(digests[i], digestObject(digests[i].key, forged.text, forged.signature));
