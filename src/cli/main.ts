@@ -6,6 +6,7 @@ import { registerBaseline } from './commands/baseline.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
+import { registerVerify } from './commands/verify.ts';
 import { EXIT, EXIT_FOR_KIND, exitCodeFor } from './exit-codes.ts';
 import { hideNodeVersionWarning } from './node-version-warning.ts';
 
@@ -31,6 +32,7 @@ registerBaseline(program);
 registerFindings(program);
 registerReport(program);
 registerRules(program);
+registerVerify(program);
 
 try {
   await program.parseAsync(process.argv);

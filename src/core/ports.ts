@@ -25,6 +25,8 @@ export interface SourceObject {
     isKnown: (sha256: string) => Promise<boolean>,
     ticket?: ByteTicket,
   ): Promise<{ sha256: string; text?: string }>;
+  /** The object's user metadata where the store keeps it (S3: a CloudTrail digest's `signature`). */
+  metadata?(): Promise<Record<string, string>>;
 }
 
 /**

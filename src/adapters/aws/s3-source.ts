@@ -1,4 +1,9 @@
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { ByteTicket, ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
@@ -60,6 +65,10 @@ export class S3ObjectSource implements ObjectSource {
       },
       async readIfNew(isKnown, ticket) {
         return decodeUnlessKnown(await readBytes(ticket), maxBytes, isKnown, ticket);
+      },
+      async metadata() {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return head.Metadata ?? {};
       },
     };
     async function readBytes(ticket?: ByteTicket): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { IntegrityCollector } from '../../adapters/integrity-reader.ts';
 import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
 import { mainThreadSees, WorkerPreparer } from '../../adapters/local/parallel/worker-preparer.ts';
 import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
@@ -12,9 +13,11 @@ import { countFindingsByTactic } from '../../core/report/summary.ts';
 import { loadConfig } from '../config-file.ts';
 import { EXIT } from '../exit-codes.ts';
 import { geoLookupFor } from '../geo.ts';
+import { type IntegrityRun, runIntegrityCheck } from '../integrity.ts';
 import { terminalProgress } from '../progress.ts';
 import { renderBaselineStatus } from '../render-baseline.ts';
 import { detectionJson, renderDetection } from '../render-detection.ts';
+import { integrityJson, integritySummaryLine } from '../render-integrity.ts';
 import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
 import { sourceFor } from '../sources.ts';
 import { UsageError } from '../usage-error.ts';
@@ -67,10 +70,13 @@ export async function analyze(input: string, options: AnalyzeOptions): Promise<n
         minEvents: baseline.config.minEvents,
       };
     const progress = options.progress ? terminalProgress() : undefined;
+    // The integrity check sees the listing as it goes by and reads what it needs after the run.
+    const collector = options.verify ? new IntegrityCollector() : undefined;
+    const source = await sourceFor(input, maxBytes);
     let run: Awaited<ReturnType<typeof runIngest>>;
     try {
       run = await runIngest(
-        await sourceFor(input, maxBytes),
+        collector ? collector.wrap(source) : source,
         engine,
         {
           store,
@@ -88,6 +94,17 @@ export async function analyze(input: string, options: AnalyzeOptions): Promise<n
       );
     } finally {
       progress?.stop();
+    }
+    let integrity: IntegrityRun | undefined;
+    if (collector) {
+      integrity = await runIntegrityCheck(input, collector, {
+        publicKeys: options.publicKeys,
+        maxBytes,
+        store,
+        now: Date.now(),
+      });
+      if (integrity.fileId) run.fileIds.push(integrity.fileId);
+      run.findingsStored += integrity.findingsStored;
     }
     const summary = await store.summarize({
       fileIds: run.fileIds,
@@ -107,12 +124,14 @@ export async function analyze(input: string, options: AnalyzeOptions): Promise<n
         findingsTotal,
         detection: detectionJson(detection),
         baseline: await baselineCounts(),
+        ...(integrity && { integrity: integrityJson(integrity) }),
       };
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       process.stdout.write(
         renderTerminalSummary(input, run, summary, findings, { timeZone: config.timeZone }),
       );
+      if (integrity) process.stdout.write(integritySummaryLine(integrity));
       process.stdout.write(renderDetection(detection));
       const counts = await baselineCounts();
       if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));

@@ -11,6 +11,8 @@ export interface AnalyzeOptions {
   progress: boolean;
   maxFindings: string;
   workers: string;
+  verify: boolean;
+  publicKeys?: string[];
 }
 
 /** `logwarden analyze`: the options here; the work is loaded when the command runs. */
@@ -33,6 +35,11 @@ export function registerAnalyze(program: Command): void {
         '--workers <n>',
         'threads that decode, parse and run the stateless rules (0: all on the main thread; auto: see README)',
       ).default('auto'),
+    )
+    .option('--no-verify', 'skip the CloudTrail log-file integrity check over the digest files met')
+    .option(
+      '--public-keys <files...>',
+      'CloudTrail public keys for the integrity check (see logwarden verify)',
     )
     .action(async (input: string, options: AnalyzeOptions) => {
       const { analyze } = await import('./analyze-action.ts');
