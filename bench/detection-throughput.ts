@@ -28,6 +28,7 @@ if (!existsSync(corpus)) {
     out: corpus,
     events,
     perFile: 500,
+    layout: 'fixed',
     principals: 200,
     seed: 1,
     start: Date.parse('2026-01-05T00:00:00Z'),

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       out: corpusDir,
       events: corpusEvents,
       perFile: 500,
+      layout: 'fixed',
       principals: 40,
       seed: 7,
       start: Date.parse('2024-03-04T00:00:00Z'),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
+import { inflateEstimate } from '../core/inflate-budget.ts';
+import type { ByteTicket } from '../core/ports.ts';
 
 // Async so decompression runs on libuv's thread pool while the main thread processes another file.
 const gunzipAsync = promisify(gunzip);
@@ -13,13 +15,15 @@ const GZIP_MAGIC_1 = 0x8b;
 
 /**
  * Turns stored bytes into text: gunzips when the bytes are gzip (whatever the name says), bounds the
- * decompressed size, and refuses binary data. Errors say what was wrong with which object.
+ * decompressed size, and refuses binary data. Errors say what was wrong with which object. With a
+ * ticket, the inflated bytes are held against the read-ahead's shared budget as they grow.
  */
 export async function decodeLogBytes(
   bytes: Uint8Array,
   maxBytes: number,
+  ticket?: ByteTicket,
 ): Promise<{ text: string; sha256: string }> {
-  return { text: await decodeText(bytes, maxBytes), sha256: sha256Hex(bytes) };
+  return { text: await decodeText(bytes, maxBytes, ticket), sha256: sha256Hex(bytes) };
 }
 
 /**
@@ -30,38 +34,73 @@ export async function decodeUnlessKnown(
   bytes: Uint8Array,
   maxBytes: number,
   isKnown: (sha256: string) => Promise<boolean>,
+  ticket?: ByteTicket,
 ): Promise<{ sha256: string; text?: string }> {
   const sha256 = sha256Hex(bytes);
-  if (await isKnown(sha256)) return { sha256 };
-  return { sha256, text: await decodeText(bytes, maxBytes) };
+  if (await isKnown(sha256)) {
+    ticket?.shrinkTo(0);
+    return { sha256 };
+  }
+  return { sha256, text: await decodeText(bytes, maxBytes, ticket) };
 }
 
-async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
-  let data: Uint8Array = bytes;
-  if (isGzip(bytes)) {
-    try {
-      data = await gunzipAsync(bytes, { maxOutputLength: maxBytes });
-    } catch (err) {
-      throw gunzipError(err, maxBytes);
-    }
+async function decodeText(bytes: Uint8Array, maxBytes: number, ticket?: ByteTicket): Promise<string> {
+  try {
+    const data = isGzip(bytes) ? await inflate(bytes, maxBytes, ticket) : bytes;
+    const text = textOf(data, bytes, maxBytes);
+    ticket?.shrinkTo(data.length);
+    return text;
+  } catch (err) {
+    ticket?.shrinkTo(0); // nothing of it is kept
+    throw err;
   }
-  return textOf(data, bytes, maxBytes);
+}
+
+/**
+ * Gunzips within the budget: reserves what the trailer claims (a hint), inflates up to that and,
+ * when the content is larger, reserves four times as much and inflates again, up to `maxBytes`.
+ * A bomb whose trailer lies costs a third more work; it never holds more than it reserved.
+ */
+async function inflate(bytes: Uint8Array, maxBytes: number, ticket?: ByteTicket): Promise<Uint8Array> {
+  let limit = ticket ? inflateEstimate(bytes, maxBytes) : maxBytes;
+  await ticket?.grow(limit);
+  for (;;) {
+    try {
+      return await gunzipAsync(bytes, { maxOutputLength: limit });
+    } catch (err) {
+      if (!isTooLarge(err) || limit >= maxBytes) throw gunzipError(err, maxBytes);
+    }
+    const next = Math.min(maxBytes, limit * 4);
+    await ticket?.grow(next - limit);
+    limit = next;
+  }
 }
 
 /**
  * `decodeLogBytes` for a worker thread, where blocking on decompression blocks nobody else; the
- * caller hashes (it may skip decoding content it already has).
+ * caller hashes (it may skip decoding content it already has). `reserved` is what the caller holds
+ * of the read-ahead budget for this file: content larger than that (but within `maxBytes`) throws
+ * {@link OverReservation}, for the caller to reserve more and try again.
  */
-export function decodeLogBytesSync(bytes: Uint8Array, maxBytes: number): string {
+export function decodeLogBytesSync(bytes: Uint8Array, maxBytes: number, reserved = maxBytes): string {
   let data: Uint8Array = bytes;
   if (isGzip(bytes)) {
+    const limit = Math.min(reserved, maxBytes);
     try {
-      data = gunzipSync(bytes, { maxOutputLength: maxBytes });
+      data = gunzipSync(bytes, { maxOutputLength: limit });
     } catch (err) {
+      if (isTooLarge(err) && limit < maxBytes) throw new OverReservation(limit);
       throw gunzipError(err, maxBytes);
     }
   }
   return textOf(data, bytes, maxBytes);
+}
+
+/** The inflated content is larger than the bytes reserved for it (not yet over the file limit). */
+export class OverReservation extends Error {
+  constructor(readonly reserved: number) {
+    super(`inflated content exceeds the ${reserved} bytes reserved for it`);
+  }
 }
 
 /** The content id of stored bytes. */
@@ -69,13 +108,18 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function isGzip(bytes: Uint8Array): boolean {
+/** Whether stored bytes are gzip (by their magic number, whatever the name says). */
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
+}
+
+function isTooLarge(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;
 }
 
 function gunzipError(err: unknown, maxBytes: number): Error {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+  if (isTooLarge(err)) {
     return new Error(
       `decompressed size exceeds the limit of ${Math.round(maxBytes / 2 ** 20)} MiB (maxFileMiB)`,
     );

@@ -1,6 +1,7 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { LogwardenError } from '../core/errors.ts';
 import type { InsightModel } from '../core/ports.ts';
 import type { Channel } from '../core/report/notify.ts';
 import {
@@ -18,8 +19,10 @@ import { WebhookNotifier } from './http/webhook-notifier.ts';
 import { OfflineInsights } from './local/offline-insights.ts';
 
 /** A setting that names a missing environment variable, or a channel that cannot be built. */
-export class ReportWiringError extends Error {
-  override name = 'ReportWiringError';
+export class ReportWiringError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
 }
 
 type Env = Record<string, string | undefined>;

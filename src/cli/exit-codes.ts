@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../core/errors.ts';
+import { type ErrorKind, errorKind } from '../core/errors.ts';
 
 /** Exit codes every command uses (the README's table lists the same). */
 export const EXIT = {
@@ -27,3 +27,8 @@ export const EXIT_FOR_KIND: Record<ErrorKind, number> = {
   notify: EXIT.notifyFailed,
   internal: EXIT.internal,
 };
+
+/** The exit code a thrown value ends the process with: its kind's, through the table above. */
+export function exitCodeFor(err: unknown): number {
+  return EXIT_FOR_KIND[errorKind(err)];
+}

@@ -1,14 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { InputPathError } from '../adapters/input-path-error.ts';
-import { ConfigError } from '../core/config.ts';
+import { errorKind } from '../core/errors.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRules } from './commands/rules.ts';
-import { EXIT } from './exit-codes.ts';
+import { registerVerify } from './commands/verify.ts';
+import { EXIT, EXIT_FOR_KIND, exitCodeFor } from './exit-codes.ts';
+import { hideNodeVersionWarning } from './node-version-warning.ts';
+
+// Each command module holds only its options: what it runs is imported when it runs, so --help
+// loads neither DuckDB nor an AWS SDK client. Add a command with one register line below.
+
+hideNodeVersionWarning();
 
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -28,29 +34,21 @@ registerCollect(program);
 registerFindings(program);
 registerReport(program);
 registerRules(program);
+registerVerify(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? 0 : EXIT.inputErrors;
-  } else if (err instanceof ConfigError || err instanceof InputPathError || isUserError(err)) {
-    process.stderr.write(`${pc.red('error')}: ${(err as Error).message}\n`);
-    process.exitCode = EXIT.inputErrors;
+    // commander has printed its message (or the help and version it was asked for).
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT_FOR_KIND.usage;
   } else {
-    process.stderr.write(`${pc.red('internal error')}: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 3;
+    const kind = errorKind(err);
+    process.stderr.write(
+      kind === 'internal'
+        ? `${pc.red('internal error')}: ${(err as Error)?.stack ?? String(err)}\n`
+        : `${pc.red('error')}: ${(err as Error).message}\n`,
+    );
+    process.exitCode = exitCodeFor(err);
   }
-}
-
-/** Errors the user can fix from the message alone (bad flag values, missing credentials …). */
-function isUserError(err: unknown): boolean {
-  const name = (err as Error)?.name ?? '';
-  return (
-    err instanceof Error &&
-    (name === 'UsageError' ||
-      name === 'ReportWiringError' ||
-      /unknown severity|is not a time|is not an S3 URI|--format/.test(err.message) ||
-      name === 'CredentialsProviderError')
-  );
 }

@@ -1,3 +1,5 @@
+import { UsageError } from './usage-error.ts';
+
 /** Parses `--since`/`--until`: an ISO-8601 time, or a duration ago such as 30m, 24h, 7d. */
 export function parseTime(value: string, now = Date.now()): number {
   const relative = /^(\d+)([mhdw])$/.exec(value);
@@ -9,7 +11,7 @@ export function parseTime(value: string, now = Date.now()): number {
   }
   const t = Date.parse(value);
   if (Number.isNaN(t))
-    throw new Error(
+    throw new UsageError(
       `"${value}" is not a time: use ISO-8601 (2024-05-01T00:00:00Z) or a duration such as 24h or 7d`,
     );
   return t;

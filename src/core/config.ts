@@ -5,6 +5,7 @@ import { detectionConfigSchema } from './detect/detection-config.ts';
 import { flowLogsConfigSchema } from './detect/flow/flow-config.ts';
 import { sigmaConfigSchema } from './detect/sigma/sigma-config.ts';
 import { geoConfigSchema } from './enrich/geo-config.ts';
+import { LogwardenError } from './errors.ts';
 import { SEVERITIES } from './finding.ts';
 import { reportConfigSchema } from './report/report-config.ts';
 
@@ -76,7 +77,11 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** Raised for a configuration that does not validate; the message names every bad key. */
-export class ConfigError extends Error {}
+export class ConfigError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
+}
 
 /** Validates a parsed configuration document; `origin` names the file in messages. */
 export function parseConfig(doc: unknown, origin = 'configuration'): Config {

@@ -1,5 +1,6 @@
 import type { InputError } from './event.ts';
 import type { Finding } from './finding.ts';
+import { InflateBudget, type InflateTicket } from './inflate-budget.ts';
 import type { EncodedEvents, SourceObject } from './ports.ts';
 import { isDigestPath } from './sources/cloudtrail.ts';
 import type { FlowAggregate } from './sources/flow-aggregate.ts';
@@ -45,6 +46,12 @@ export interface FilePreparer {
 const READ_AHEAD = 4;
 
 /**
+ * Decoded bytes that the files read ahead may hold together, beyond the next one (which may always
+ * reach the per-file limit): six gzip bombs side by side once held 2.9 GB.
+ */
+export const READ_AHEAD_BUDGET_BYTES = 128 * 2 ** 20;
+
+/**
  * The preparer that parses on the calling thread; reads and decompression run a few files ahead
  * (on libuv's pool). Content the store already holds is not parsed.
  */
@@ -55,7 +62,8 @@ export class InThreadPreparer implements FilePreparer {
   ) {}
 
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
-    for await (const { object, content } of readAhead(objects, READ_AHEAD, this.isKnown)) {
+    const budget = new InflateBudget(READ_AHEAD_BUDGET_BYTES);
+    for await (const { object, content, ticket } of readAhead(objects, READ_AHEAD, this.isKnown, budget)) {
       const { uri, size } = object;
       if (!content) {
         yield { uri, size, kind: 'digest' };
@@ -68,6 +76,8 @@ export class InThreadPreparer implements FilePreparer {
       } catch (err) {
         yield { uri, size, kind: 'unreadable', reason: (err as Error).message };
         continue;
+      } finally {
+        ticket?.close(); // taken: no longer read ahead
       }
       if (text === undefined) {
         yield { uri, size, kind: 'known', sha256 };
@@ -91,26 +101,38 @@ type Content = Promise<{ text?: string; sha256: string }>;
  * Starts reading up to `depth` objects ahead and yields them in order with their pending content
  * (none for digest files, which are never read; no text for content already stored, where the
  * source can tell before decompressing). A failed read is kept as a rejected promise for the
- * consumer (never an unhandled rejection).
+ * consumer (never an unhandled rejection). Each read holds its bytes on a ticket of `budget`,
+ * taken in listing order; the consumer closes it when it takes the content.
  */
 async function* readAhead(
   objects: AsyncIterable<SourceObject>,
   depth: number,
   isKnown: (sha256: string) => Promise<boolean>,
-): AsyncIterable<{ object: SourceObject; content?: Content }> {
-  const queue: { object: SourceObject; content?: Content }[] = [];
+  budget: InflateBudget,
+): AsyncIterable<{ object: SourceObject; content?: Content; ticket?: InflateTicket }> {
+  const queue: { object: SourceObject; content?: Content; ticket?: InflateTicket }[] = [];
   for await (const object of objects) {
     let content: Content | undefined;
-    if (!isDigestPath(object.uri)) content = readIfNew(object, isKnown);
+    let ticket: InflateTicket | undefined;
+    if (!isDigestPath(object.uri)) {
+      ticket = budget.ticket();
+      content = readIfNew(object, isKnown, ticket);
+    }
     content?.catch(() => {});
-    queue.push({ object, content });
+    queue.push({ object, content, ticket });
     if (queue.length > depth) yield queue.shift()!;
   }
   while (queue.length) yield queue.shift()!;
 }
 
 /** The object's content, without text when it is already stored (decoded or not, as the source can). */
-function readIfNew(object: SourceObject, isKnown: (sha256: string) => Promise<boolean>): Content {
-  if (object.readIfNew) return object.readIfNew(isKnown);
-  return object.read().then(async (read) => ((await isKnown(read.sha256)) ? { sha256: read.sha256 } : read));
+function readIfNew(
+  object: SourceObject,
+  isKnown: (sha256: string) => Promise<boolean>,
+  ticket: InflateTicket,
+): Content {
+  if (object.readIfNew) return object.readIfNew(isKnown, ticket);
+  return object
+    .read(ticket)
+    .then(async (read) => ((await isKnown(read.sha256)) ? { sha256: read.sha256 } : read));
 }

@@ -1,3 +1,4 @@
+import { LogwardenError } from './errors.ts';
 import type { Principal } from './event.ts';
 
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -17,7 +18,7 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 export function parseSeverity(value: string): Severity {
   const upper = value.toUpperCase();
   if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
-  throw new Error(`unknown severity "${value}": allowed are ${SEVERITIES.join(', ')}`);
+  throw new LogwardenError('usage', `unknown severity "${value}": allowed are ${SEVERITIES.join(', ')}`);
 }
 
 /** The risk score a finding of a given severity carries at least (high-risk ≥ 7, immediate alert ≥ 8). */

@@ -13,12 +13,29 @@ export interface SourceObject {
   uri: string;
   /** Size in bytes as stored (compressed). */
   size: number;
-  /** Reads and decompresses; `sha256` is of the stored bytes and identifies the content. */
-  read(): Promise<{ text: string; sha256: string }>;
+  /**
+   * Reads and decompresses; `sha256` is of the stored bytes and identifies the content. With a
+   * ticket, the bytes read and inflated are held against the read-ahead's shared budget.
+   */
+  read(ticket?: ByteTicket): Promise<{ text: string; sha256: string }>;
   /** The stored bytes as they are (compressed or not), for a reader that decodes them elsewhere. */
-  readBytes?(): Promise<Uint8Array>;
+  readBytes?(ticket?: ByteTicket): Promise<Uint8Array>;
   /** Reads and hashes; decompresses only when `isKnown` says the content is new (no `text` then). */
-  readIfNew?(isKnown: (sha256: string) => Promise<boolean>): Promise<{ sha256: string; text?: string }>;
+  readIfNew?(
+    isKnown: (sha256: string) => Promise<boolean>,
+    ticket?: ByteTicket,
+  ): Promise<{ sha256: string; text?: string }>;
+  /** The object's user metadata where the store keeps it (S3: a CloudTrail digest's `signature`). */
+  metadata?(): Promise<Record<string, string>>;
+}
+
+/**
+ * One file's share of a byte budget shared by everything read ahead (`core/inflate-budget.ts`):
+ * a reader grows it before holding more bytes (it may wait) and shrinks it when it holds fewer.
+ */
+export interface ByteTicket {
+  grow(bytes: number): Promise<void>;
+  shrinkTo(bytes: number): void;
 }
 
 /** Where log files come from: a directory tree, an S3 prefix … */

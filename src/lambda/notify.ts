@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { channelsFor } from '../adapters/report-wiring.ts';
+import { LogwardenError } from '../core/errors.ts';
 import type { ReportInsights } from '../core/report/insights.ts';
 import type { ChannelResult } from '../core/report/notify.ts';
 import type { Report } from '../core/report/report.ts';
@@ -15,8 +16,10 @@ import { type Wiring, wiring } from './wiring.ts';
 import { notifyInputSchema, parseStepInput } from './workflow-input.ts';
 
 /** Raised after the other channels were served, when one or more channels failed. */
-export class NotificationError extends Error {
-  override name = 'NotificationError';
+export class NotificationError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('notify', message, options);
+  }
 }
 
 let slackUrl: Promise<string | undefined> | undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogwardenError } from '../core/errors.ts';
 
 /** One record of an S3 event notification (only what the processor uses). */
 const s3RecordSchema = z.object({
@@ -92,8 +93,10 @@ export function objectsOfSqsBody(body: string): S3ObjectRef[] {
 const REPORT_REQUEST_KEYS = ['analysisType', 'timeframe', 'includeAI', 'notificationLevel'];
 
 /** Raised for an event the processor does not handle; Lambda reports it as the invocation's error. */
-export class UnsupportedEventError extends Error {
-  override name = 'UnsupportedEventError';
+export class UnsupportedEventError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
 }
 
 /** Tells which kind of event arrived; throws a clear error for anything else (the seed's bug 9). */

@@ -36,6 +36,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { type Config, parseConfig } from '../core/config.ts';
+import { LogwardenError } from '../core/errors.ts';
 
 /** The environment every function validates on first use (see the table at the top of this file). */
 export const lambdaEnvSchema = z.object({
@@ -64,7 +65,11 @@ export const lambdaEnvSchema = z.object({
 export type LambdaEnv = z.infer<typeof lambdaEnvSchema>;
 
 /** Raised when a function's environment is incomplete or invalid (a deployment bug, not bad input). */
-export class EnvironmentError extends Error {}
+export class EnvironmentError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
+}
 
 /** Validates the environment; the message names every bad variable and what it must be. */
 export function readLambdaEnv(env: NodeJS.ProcessEnv = process.env): { env: LambdaEnv; config: Config } {

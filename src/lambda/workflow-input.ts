@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogwardenError } from '../core/errors.ts';
 import type { ReportInsights } from '../core/report/insights.ts';
 import type { Report } from '../core/report/report.ts';
 
@@ -30,8 +31,10 @@ export const notifyInputSchema = z.object({
 });
 
 /** Raised when a workflow step receives input that is not what the state machine sends. */
-export class WorkflowInputError extends Error {
-  override name = 'WorkflowInputError';
+export class WorkflowInputError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
 }
 
 /** Validates a step's input with `schema`; the message names the step and every bad field. */

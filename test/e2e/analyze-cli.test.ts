@@ -134,7 +134,10 @@ describe('logwarden analyze on the bundled sample (spawned CLI)', () => {
   it('rejects a bad flag value with a clear message, exit 2', async () => {
     const run = await runCli(['analyze', EXAMPLES, '--db', join(work, 'y.duckdb'), '--fail-on', 'severe']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /unknown severity "severe": allowed are LOW, MEDIUM, HIGH, CRITICAL/);
+    assert.match(
+      run.stderr,
+      /argument 'severe' is invalid\. Allowed choices are LOW, MEDIUM, HIGH, CRITICAL/,
+    );
   });
 });
 

@@ -4,19 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.ts';
 
+/**
+ * How tests start the CLI: its TypeScript sources through tsx, so a test always runs the code it
+ * sits beside (never a stale dist/). The compiled build is tested as a user gets it by
+ * test/e2e/package.test.ts (npm pack, then an install of the tarball).
+ */
+export const CLI_ARGS: readonly string[] = [
+  '--import',
+  import.meta.resolve('tsx'),
+  join(ROOT, 'src/cli/main.ts'),
+];
+
 export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the CLI as a user would (a spawned process with piped output). */
+/** Runs the CLI as a user would (a spawned process with piped output), from its sources. */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/logwarden.js'), ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,10 @@
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectSource, SourceObject } from '../../core/ports.ts';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ByteTicket, ObjectSource, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 import { InputPathError } from '../input-path-error.ts';
 import { ARCHIVE_FILE, archiveEntries } from '../local/archive-source.ts';
@@ -8,7 +13,7 @@ import { LOG_FILE } from '../local/fs-source.ts';
 /** `s3://bucket/prefix` split into its parts; throws on anything else. */
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new Error(`"${uri}" is not an S3 URI (expected s3://bucket/prefix)`);
+  if (!match) throw new InputPathError(`"${uri}" is not an S3 URI (expected s3://bucket/prefix)`);
   return { bucket: match[1], prefix: match[2] };
 }
 
@@ -80,17 +85,27 @@ export class S3ObjectSource implements ObjectSource {
       uri,
       size,
       readBytes,
-      async read() {
-        return decodeLogBytes(await readBytes(), maxBytes);
+      async read(ticket) {
+        return decodeLogBytes(await readBytes(ticket), maxBytes, ticket);
       },
-      async readIfNew(isKnown) {
-        return decodeUnlessKnown(await readBytes(), maxBytes, isKnown);
+      async readIfNew(isKnown, ticket) {
+        return decodeUnlessKnown(await readBytes(ticket), maxBytes, isKnown, ticket);
+      },
+      async metadata() {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return head.Metadata ?? {};
       },
     };
-    async function readBytes(): Promise<Uint8Array> {
-      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!response.Body) throw new Error('empty response body');
-      return response.Body.transformToByteArray();
+    async function readBytes(ticket?: ByteTicket): Promise<Uint8Array> {
+      await ticket?.grow(Math.min(size, maxBytes));
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        if (!response.Body) throw new Error('empty response body');
+        return await response.Body.transformToByteArray();
+      } catch (err) {
+        ticket?.shrinkTo(0);
+        throw err;
+      }
     }
   }
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
-import type { SourceObject } from '../../core/ports.ts';
+import type { ByteTicket, SourceObject } from '../../core/ports.ts';
 import { decodeLogBytes, decodeUnlessKnown } from '../decode.ts';
 
 /** Archive names read entry by entry: `.zip`, `.tar`, `.tar.gz`, `.tgz`. */
@@ -33,12 +33,17 @@ export async function* archiveEntries(
 }
 
 function entryObject(uri: string, bytes: Uint8Array, maxBytes: number): SourceObject {
+  // The entry is already in memory; the shared read-ahead budget counts it like a file's bytes.
+  const held = async (ticket?: ByteTicket) => {
+    await ticket?.grow(bytes.length);
+    return bytes;
+  };
   return {
     uri,
     size: bytes.length,
-    readBytes: async () => bytes,
-    read: () => decodeLogBytes(bytes, maxBytes),
-    readIfNew: (isKnown) => decodeUnlessKnown(bytes, maxBytes, isKnown),
+    readBytes: held,
+    read: async (ticket) => decodeLogBytes(await held(ticket), maxBytes, ticket),
+    readIfNew: async (isKnown, ticket) => decodeUnlessKnown(await held(ticket), maxBytes, isKnown, ticket),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type UnrunnableSigmaRule,
 } from '../../core/detect/sigma/compile-rule.ts';
 import type { SigmaConfig } from '../../core/detect/sigma/sigma-config.ts';
+import { packageRoot } from '../package-root.ts';
 
 /** Sigma rules ready to run, and the ones that cannot run with the reason. */
 export interface SigmaRuleSet {
@@ -33,13 +34,17 @@ export class SigmaLoadError extends ConfigError {
 }
 
 /**
- * Where the vendored SigmaHQ rules live: `rules/sigma/rules` at the package root when running from
- * source, or next to the bundled entry file when a bundle (the Lambda asset) copied `rules/sigma`
- * beside it. Returns the source layout's path when neither exists, so the error names it.
+ * Where the vendored SigmaHQ rules live: `rules/sigma/rules` under the package root (a checkout,
+ * the compiled build or an installed package alike), or next to the bundled entry file when a
+ * bundle (the Lambda asset) copied `rules/sigma` beside it. Returns the first candidate when none
+ * exists, so the error names it.
  */
 export function vendoredSigmaDir(moduleUrl: string = import.meta.url): string {
-  const here = dirname(fileURLToPath(moduleUrl));
-  const candidates = [resolve(here, '../../../rules/sigma/rules'), resolve(here, 'rules/sigma/rules')];
+  const root = packageRoot(moduleUrl);
+  const candidates = [
+    ...(root ? [join(root, 'rules/sigma/rules')] : []),
+    resolve(dirname(fileURLToPath(moduleUrl)), 'rules/sigma/rules'),
+  ];
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 

@@ -1,28 +1,8 @@
-import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
-import { DuckDbEventStore } from '../../adapters/local/duckdb-store.ts';
-import { mainThreadSees, WorkerPreparer } from '../../adapters/local/parallel/worker-preparer.ts';
-import { loadSigmaRules } from '../../adapters/local/sigma-loader.ts';
-import { BaselineDetector } from '../../core/detect/baseline/baseline-detector.ts';
-import { defaultDetectors } from '../../core/detect/default-detectors.ts';
-import { collectDiagnostics, type Detector } from '../../core/detect/detector.ts';
-import { InThreadPreparer } from '../../core/file-preparer.ts';
-import { atLeast, parseSeverity, type Severity } from '../../core/finding.ts';
-import { Engine, runIngest } from '../../core/pipeline.ts';
-import { countFindingsByTactic } from '../../core/report/summary.ts';
-import { loadConfig } from '../config-file.ts';
-import { EXIT } from '../exit-codes.ts';
-import { geoLookupFor } from '../geo.ts';
-import { terminalProgress } from '../progress.ts';
-import { readAsTally, renderReadAs } from '../read-as.ts';
-import { renderBaselineStatus } from '../render-baseline.ts';
-import { detectionJson, renderDetection } from '../render-detection.ts';
-import { analyzeJson, renderTerminalSummary } from '../render-summary.ts';
-import { sourceFor } from '../sources.ts';
+import { type Command, Option } from 'commander';
+import { configOption, DEFAULT_DB, formatOption, severityOption } from '../options.ts';
 
-export const DEFAULT_DB = '.logwarden/logwarden.duckdb';
-
-interface AnalyzeOptions {
+/** analyze's options as commander hands them over (values already checked against their choices). */
+export interface AnalyzeOptions {
   config?: string;
   db: string;
   format: 'terminal' | 'json';
@@ -31,11 +11,11 @@ interface AnalyzeOptions {
   progress: boolean;
   maxFindings: string;
   workers: string;
+  verify: boolean;
+  publicKeys?: string[];
 }
 
-/** How many findings the terminal summary groups (most severe first). */
-const TERMINAL_FINDINGS = 5000;
-
+/** `logwarden analyze`: the options here; the work is loaded when the command runs. */
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
@@ -43,151 +23,26 @@ export function registerAnalyze(program: Command): void {
       'read CloudTrail logs from a file, a directory or s3://bucket/prefix; flag, score, detect and store them',
     )
     .argument('<input>', 'file, directory or s3://bucket/prefix')
-    .option('-c, --config <file>', 'configuration file (default: ./logwarden.config.yaml when present)')
+    .addOption(configOption())
     .option('--db <path>', 'DuckDB file to store results in', DEFAULT_DB)
-    .option('-f, --format <format>', 'terminal or json', 'terminal')
-    .option(
-      '--fail-on <severity>',
-      'exit 1 when findings at or above this severity exist (LOW, MEDIUM, HIGH, CRITICAL)',
-    )
+    .addOption(formatOption(['terminal', 'json']))
+    .addOption(severityOption('--fail-on <severity>', 'exit 1 when findings at or above this severity exist'))
     .option('-v, --verbose', 'list every file with the reader that read it')
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--max-findings <n>', 'findings listed in --format json, most severe first (0 = all)', '1000')
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'threads that decode, parse and run the stateless rules (0: all on the main thread; auto: see README)',
+      ).default('auto'),
+    )
+    .option('--no-verify', 'skip the CloudTrail log-file integrity check over the digest files met')
     .option(
-      '--workers <n>',
-      'threads that decode, parse and run the stateless rules (0: all on the main thread; auto: see README)',
-      'auto',
+      '--public-keys <files...>',
+      'CloudTrail public keys for the integrity check (see logwarden verify)',
     )
     .action(async (input: string, options: AnalyzeOptions) => {
+      const { analyze } = await import('./analyze-action.ts');
       process.exitCode = await analyze(input, options);
     });
-}
-
-async function analyze(input: string, options: AnalyzeOptions): Promise<number> {
-  if (options.format !== 'terminal' && options.format !== 'json') {
-    throw new UsageError(`--format "${options.format}" is not supported: use terminal or json`);
-  }
-  const config = loadConfig(options.config);
-  const failOn: Severity | undefined = options.failOn ? parseSeverity(options.failOn) : config.failOn;
-  const sigma = loadSigmaRules(config.sigma);
-  if (sigma.unrunnable.length > 0) {
-    process.stderr.write(
-      `${sigma.unrunnable.length} Sigma rule(s) cannot run; see: logwarden rules list --unsupported\n`,
-    );
-  }
-  const asked = options.workers === 'auto' ? undefined : Number(options.workers);
-  if (asked !== undefined && (!Number.isInteger(asked) || asked < 0 || asked > 64))
-    throw new UsageError(`--workers "${options.workers}" must be auto or a whole number from 0 to 64`);
-  const store = await DuckDbEventStore.open(options.db, { timeZone: config.timeZone });
-  try {
-    const detectors = defaultDetectors(config, sigma.rules);
-    const workers = asked ?? autoWorkers(detectors);
-    const maxBytes = config.maxFileMiB * 2 ** 20;
-    const parse = { flowFormat: config.flowLogs.format, referenceTime: Date.now() };
-    // With workers, the stateless detectors run there and the main thread keeps the stateful ones.
-    const engine = new Engine(config, workers > 0 ? detectors.filter((d) => !d.stateless) : detectors, {
-      geo: geoLookupFor(config),
-    });
-    const preparer =
-      workers > 0
-        ? new WorkerPreparer({
-            workers,
-            stageDir: store.stage.path,
-            config,
-            maxBytes,
-            parse,
-            known: await store.knownFileIds(),
-            mainDetectors: engine.detectors,
-          })
-        : undefined;
-    const baseline = engine.detectors.find((d) => d instanceof BaselineDetector);
-    // Every principal the store has a profile for, not only this run's: the report's warm-up figure.
-    const baselineCounts = async () =>
-      baseline && {
-        ...(await store.profileCounts(baseline.config)),
-        minDays: baseline.config.minDays,
-        minEvents: baseline.config.minEvents,
-      };
-    const progress = options.progress ? terminalProgress() : undefined;
-    const readAs = readAsTally();
-    let run: Awaited<ReturnType<typeof runIngest>>;
-    try {
-      run = await runIngest(
-        sourceFor(input, maxBytes),
-        engine,
-        {
-          store,
-          progress,
-          now: Date.now,
-          keepFindings: false,
-          onFile: (uri, p) => {
-            if (!p.skipped) readAs.add(p.format, p.events);
-            if (options.verbose)
-              process.stderr.write(
-                `${uri}: ${p.skipped ? `skipped (${p.skipped})` : `${p.format}, ${p.events} events${p.flows ? `, ${p.flows} flow records` : ''}`}\n`,
-              );
-          },
-        },
-        preparer ?? new InThreadPreparer((sha256) => store.isIngested(sha256), parse),
-      );
-    } finally {
-      progress?.stop();
-    }
-    const summary = await store.summarize({
-      fileIds: run.fileIds,
-      top: 10,
-      highRiskThreshold: config.highRiskThreshold,
-    });
-    // Most severe first, bounded: a run over an attack-heavy corpus can hold 100,000s of findings;
-    // `logwarden findings` lists them all.
-    const shown = options.format === 'json' ? Number(options.maxFindings) : TERMINAL_FINDINGS;
-    const findings = await store.findings({ fileIds: run.fileIds, limit: shown > 0 ? shown : undefined });
-    const findingsTotal = Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0);
-    summary.findingsByTactic ??= countFindingsByTactic(findings);
-    const detection = collectDiagnostics([...engine.detectors, ...(preparer ? [preparer] : [])]);
-    if (options.format === 'json') {
-      const doc = {
-        ...analyzeJson(input, run, summary, findings),
-        readAs: readAs.entries(),
-        findingsTotal,
-        detection: detectionJson(detection),
-        baseline: await baselineCounts(),
-      };
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    } else {
-      process.stdout.write(
-        renderTerminalSummary(input, run, summary, findings, {
-          timeZone: config.timeZone,
-          readAs: renderReadAs(readAs.entries()),
-        }),
-      );
-      process.stdout.write(renderDetection(detection));
-      const counts = await baselineCounts();
-      if (counts) process.stdout.write(renderBaselineStatus(counts, 'profiled'));
-    }
-    if (run.inputErrors.length > 0) return EXIT.inputErrors;
-    const severities = Object.entries(summary.findingsBySeverity) as [Severity, number][];
-    if (failOn && severities.some(([severity, n]) => n > 0 && atLeast(severity, failOn)))
-      return EXIT.findings;
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * Workers for `--workers auto`. When some files can be finished on a worker (no stateful detector
- * sees every event), one per core: the main thread mostly waits. When every file must come back
- * to the main thread, that thread and DuckDB already keep two cores busy; on the 2-core benchmark
- * machine workers then only added memory (full detection: 48 s without, 42–51 s with two).
- * At most four: more was never measured.
- */
-function autoWorkers(detectors: readonly Detector[]): number {
-  const cores = Math.min(4, availableParallelism());
-  return mainThreadSees(detectors) === 'all' ? Math.max(0, cores - 2) : cores;
-}
-
-/** Bad flags or arguments: reported without a stack trace, exit 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }

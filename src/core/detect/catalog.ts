@@ -1,4 +1,5 @@
 import type { MitreRef, Severity } from '../finding.ts';
+import { LOG_TAMPERING_RULE_INFO } from '../integrity/integrity-findings.ts';
 import type { Rule, RuleOrigin } from './rule.ts';
 import { BUILTIN_RULES, BUILTIN_THRESHOLDS } from './rules/index.ts';
 import { NEW_KEY_USED_FROM_NEW_IP } from './threshold/new-key-used-from-new-ip.ts';
@@ -11,8 +12,8 @@ export interface RuleInfo {
   severity: Severity;
   mitre: MitreRef[];
   origin: RuleOrigin;
-  /** single event, counted over a window, or a sequence of events. */
-  kind: 'event' | 'threshold' | 'sequence';
+  /** single event, counted over a window, a sequence of events, or CloudTrail's log-file integrity check. */
+  kind: 'event' | 'threshold' | 'sequence' | 'integrity';
   equivalents: string[];
 }
 
@@ -50,6 +51,13 @@ export function ruleCatalog(extra: readonly Rule[] = []): RuleInfo[] {
       mitre: NEW_KEY_USED_FROM_NEW_IP.mitre.map((m) => ({ ...m })),
       origin: 'builtin',
       kind: 'sequence',
+      equivalents: [],
+    },
+    {
+      ...LOG_TAMPERING_RULE_INFO,
+      mitre: LOG_TAMPERING_RULE_INFO.mitre.map((m) => ({ ...m })),
+      origin: 'builtin',
+      kind: 'integrity',
       equivalents: [],
     },
     ...extra.map(event),

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { LogwardenError } from '../errors.ts';
 import { type Insights, insightsReplySchema, type ReportInsights } from './insights.ts';
 import type { Report } from './report.ts';
 
 /** A model reply that could not be turned into grounded insights. */
-export class InsightsReplyError extends Error {
-  override name = 'InsightsReplyError';
+export class InsightsReplyError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('dependency', message, options);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogwardenError } from '../errors.ts';
 
 /** Which findings reach the notification channels (the seed's `notificationLevel`). */
 export const NOTIFICATION_LEVELS = ['all', 'high_risk_only', 'critical_only'] as const;
@@ -77,6 +78,8 @@ export function parseReportRequest(input: unknown): ReportRequest {
 }
 
 /** A report request that does not validate. */
-export class ReportRequestError extends Error {
-  override name = 'ReportRequestError';
+export class ReportRequestError extends LogwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('usage', message, options);
+  }
 }

@@ -77,7 +77,7 @@ describe('condition parser', () => {
     assert.throws(() => parseCondition(''), /empty/);
   });
   it('reports aggregations and near as unsupported', () => {
-    const unsupported = (e: unknown) => e instanceof SigmaRuleProblem && e.kind === 'unsupported';
+    const unsupported = (e: unknown) => e instanceof SigmaRuleProblem && e.problem === 'unsupported';
     assert.throws(
       () => parseCondition('selection | count(userIdentity.arn) by sourceIPAddress > 10'),
       unsupported,
@@ -176,11 +176,11 @@ describe('search identifiers', () => {
   it('reports timeframe as unsupported and a missing condition as invalid', () => {
     assert.throws(
       () => compileDetection({ sel: { eventName: 'x' }, timeframe: '5m', condition: 'sel' }),
-      (e: unknown) => e instanceof SigmaRuleProblem && e.kind === 'unsupported',
+      (e: unknown) => e instanceof SigmaRuleProblem && e.problem === 'unsupported',
     );
     assert.throws(
       () => compileDetection({ sel: { eventName: 'x' } }),
-      (e: unknown) => e instanceof SigmaRuleProblem && e.kind === 'invalid',
+      (e: unknown) => e instanceof SigmaRuleProblem && e.problem === 'invalid',
     );
   });
   it('names the identifier in errors', () => {

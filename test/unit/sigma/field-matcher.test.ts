@@ -270,7 +270,7 @@ describe('unsupported modifiers are named', () => {
     assert.throws(
       () => compileFieldMatcher('userName|expand', '%Administrators%'),
       (e: unknown) => {
-        return e instanceof SigmaRuleProblem && e.kind === 'unsupported' && /expand/.test(e.message);
+        return e instanceof SigmaRuleProblem && e.problem === 'unsupported' && /expand/.test(e.message);
       },
     );
   });

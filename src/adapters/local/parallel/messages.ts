@@ -29,6 +29,11 @@ export interface PrepareTask {
   seq: number;
   uri: string;
   bytes: Uint8Array;
+  /**
+   * Inflated bytes the main thread reserved for this file in the read-ahead budget: a gzip that
+   * inflates to more (but within maxBytes) comes back as `over-reservation`.
+   */
+  reserved: number;
 }
 
 /** main → worker: no more files; answer with the diagnostics and exit. */
@@ -40,6 +45,8 @@ export interface CloseTask {
 export type PrepareResult = { type: 'prepared'; seq: number } & (
   | { kind: 'unreadable'; reason: string }
   | { kind: 'known'; sha256: string }
+  /** Inflates to more than `reserved`: the bytes come back for a larger reservation. */
+  | { kind: 'over-reservation'; bytes: Uint8Array }
   | { kind: 'staged'; sha256: string; staged: StagedFile }
   /** For the main thread to parse again and finish; `findings` are the stateless rules' already. */
   | { kind: 'text'; sha256: string; text: string; findings: Finding[] }

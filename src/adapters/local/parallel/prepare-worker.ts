@@ -12,7 +12,7 @@ import type { StagedFile } from '../../../core/file-preparer.ts';
 import { Engine } from '../../../core/pipeline.ts';
 import { aggregateFlows } from '../../../core/sources/flow-aggregate.ts';
 import { type ParsedFile, parseLogFile } from '../../../core/sources/parse.ts';
-import { decodeLogBytesSync, sha256Hex } from '../../decode.ts';
+import { decodeLogBytesSync, OverReservation, sha256Hex } from '../../decode.ts';
 import { EVENT_ROW_ENCODING, eventRow } from '../duckdb-event-row.ts';
 import { loadSigmaRules } from '../sigma-loader.ts';
 import type { PrepareResult, PrepareTask, WorkerMessage, WorkerSetup } from './messages.ts';
@@ -46,16 +46,17 @@ port.on('message', (task: PrepareTask | { type: 'close' }) => {
     port.postMessage(message);
     return;
   }
-  port.postMessage(result);
+  port.postMessage(result, result.kind === 'over-reservation' ? [result.bytes.buffer as ArrayBuffer] : []);
 });
 
-function prepare({ seq, uri, bytes }: PrepareTask): PrepareResult {
+function prepare({ seq, uri, bytes, reserved }: PrepareTask): PrepareResult {
   const sha256 = sha256Hex(bytes);
   if (known.has(sha256)) return { type: 'prepared', seq, kind: 'known', sha256 };
   let text: string;
   try {
-    text = decodeLogBytesSync(bytes, setup.maxBytes);
+    text = decodeLogBytesSync(bytes, setup.maxBytes, reserved);
   } catch (err) {
+    if (err instanceof OverReservation) return { type: 'prepared', seq, kind: 'over-reservation', bytes };
     return { type: 'prepared', seq, kind: 'unreadable', reason: (err as Error).message };
   }
   const parsed = parseLogFile(uri, text, setup.parse);

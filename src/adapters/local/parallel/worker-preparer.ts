@@ -10,10 +10,16 @@ import {
   type DetectorDiagnostics,
   type DetectorInput,
 } from '../../../core/detect/detector.ts';
-import type { FilePreparer, PreparedObject } from '../../../core/file-preparer.ts';
+import {
+  type FilePreparer,
+  type PreparedObject,
+  READ_AHEAD_BUDGET_BYTES,
+} from '../../../core/file-preparer.ts';
+import { InflateBudget, type InflateTicket, inflateEstimate } from '../../../core/inflate-budget.ts';
 import type { SourceObject } from '../../../core/ports.ts';
 import { isDigestPath } from '../../../core/sources/cloudtrail.ts';
 import { type ParseOptions, parseLogFile } from '../../../core/sources/parse.ts';
+import { isGzip } from '../../decode.ts';
 import { vendoredSigmaDir } from '../sigma-loader.ts';
 import type { PrepareTask, WorkerMessage, WorkerSetup } from './messages.ts';
 
@@ -56,20 +62,31 @@ export class WorkerPreparer implements FilePreparer {
   }
 
   async *prepare(objects: AsyncIterable<SourceObject>): AsyncIterable<PreparedObject> {
-    const script = await workerScript(new URL('./prepare-worker.ts', import.meta.url));
+    const script = await workerScript();
     const setup = this.setup();
     const pool: PoolWorker[] = [];
-    const pending: Promise<PreparedObject>[] = [];
+    const pending: { prepared: Promise<PreparedObject>; ticket: InflateTicket }[] = [];
     const limit = this.options.workers * IN_FLIGHT_PER_WORKER;
+    const budget = new InflateBudget(READ_AHEAD_BUDGET_BYTES);
+    // Taken in order: the file the pipeline waits for next always gets its bytes.
+    const next = async () => {
+      const { prepared, ticket } = pending.shift()!;
+      try {
+        return await prepared;
+      } finally {
+        ticket.close();
+      }
+    };
     try {
       for (let i = 0; i < this.options.workers; i++) pool.push(new PoolWorker(script.url, setup));
       for await (const object of objects) {
-        const prepared = this.dispatch(object, pool);
+        const ticket = budget.ticket();
+        const prepared = this.dispatch(object, pool, ticket);
         prepared.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
-        pending.push(prepared);
-        if (pending.length >= limit) yield await pending.shift()!;
+        pending.push({ prepared, ticket });
+        if (pending.length >= limit) yield await next();
       }
-      while (pending.length) yield await pending.shift()!;
+      while (pending.length) yield await next();
       this.collected = await Promise.all(pool.map((w) => w.close()));
     } finally {
       await Promise.all(pool.map((w) => w.terminate()));
@@ -90,18 +107,42 @@ export class WorkerPreparer implements FilePreparer {
     };
   }
 
-  private async dispatch(object: SourceObject, pool: PoolWorker[]): Promise<PreparedObject> {
+  /**
+   * Reads a file and has a worker prepare it, holding its bytes on `ticket`: the stored bytes while
+   * they are read, then what the gzip trailer claims inflated, four times more each time the
+   * content turns out larger (up to maxBytes), then only what comes back to this thread.
+   */
+  private async dispatch(
+    object: SourceObject,
+    pool: PoolWorker[],
+    ticket: InflateTicket,
+  ): Promise<PreparedObject> {
     const { uri, size } = object;
     if (isDigestPath(uri)) return { uri, size, kind: 'digest' };
     if (!object.readBytes) throw new Error(`${uri}: this source cannot hand raw bytes to a worker`);
+    const { maxBytes } = this.options;
     let bytes: Uint8Array;
     try {
-      bytes = await object.readBytes();
+      bytes = await object.readBytes(ticket);
     } catch (err) {
       return { uri, size, kind: 'unreadable', reason: (err as Error).message };
     }
-    const worker = pool.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const result = await worker.prepare(uri, bytes);
+    let reserved = bytes.length;
+    if (isGzip(bytes)) {
+      reserved = inflateEstimate(bytes, maxBytes);
+      await ticket.grow(reserved);
+    }
+    let result: Prepared;
+    for (;;) {
+      const worker = pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+      result = await worker.prepare(uri, bytes, reserved);
+      if (result.kind !== 'over-reservation') break;
+      bytes = result.bytes;
+      const more = Math.min(maxBytes, reserved * 4);
+      await ticket.grow(more - reserved);
+      reserved = more;
+    }
+    ticket.shrinkTo(result.kind === 'text' ? result.text.length : 0);
     if (result.kind === 'text') {
       const { sha256, text, findings } = result;
       return {
@@ -159,12 +200,12 @@ class PoolWorker {
     return this.waiting.size;
   }
 
-  prepare(uri: string, bytes: Uint8Array): Promise<Prepared> {
+  prepare(uri: string, bytes: Uint8Array, reserved: number): Promise<Prepared> {
     const seq = this.seq++;
     // Transfer the buffer when the bytes own all of it; copy a view into a shared (pooled) one.
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const payload = owned ? bytes : bytes.slice();
-    const task: PrepareTask = { type: 'prepare', seq, uri, bytes: payload };
+    const task: PrepareTask = { type: 'prepare', seq, uri, bytes: payload, reserved };
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       this.worker.postMessage(task, [payload.buffer as ArrayBuffer]);
@@ -204,12 +245,15 @@ class PoolWorker {
 }
 
 /**
- * The worker's script. Running from TypeScript source (a checkout), the worker module is bundled
- * into one JavaScript file first: a worker would otherwise need tsx's loader, which runs on a
- * thread of its own in every worker and transforms each module again.
+ * The worker's script. In the compiled build it is `prepare-worker.js` beside the chunk holding
+ * this code (dist/ is flat). Running from TypeScript source (tests, a checkout under tsx), the
+ * worker module is bundled into one JavaScript file first: a worker would otherwise need tsx's
+ * loader, which runs on a thread of its own in every worker and transforms each module again.
  */
-async function workerScript(module: URL): Promise<{ url: URL; dispose: () => Promise<void> }> {
-  if (!module.pathname.endsWith('.ts')) return { url: module, dispose: async () => {} };
+async function workerScript(): Promise<{ url: URL; dispose: () => Promise<void> }> {
+  if (!import.meta.url.endsWith('.ts'))
+    return { url: new URL('./prepare-worker.js', import.meta.url), dispose: async () => {} };
+  const module = new URL('./prepare-worker.ts', import.meta.url);
   const { build } = await import('esbuild');
   const dir = await mkdtemp(join(tmpdir(), 'logwarden-worker-'));
   const outfile = join(dir, 'prepare-worker.mjs');

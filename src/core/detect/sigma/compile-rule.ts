@@ -105,7 +105,7 @@ export function compileSigmaRule(source: SigmaSource): SigmaCompileResult {
   try {
     detection = compileDetection(rule.detection);
   } catch (err) {
-    if (err instanceof SigmaRuleProblem) return fail(err.kind, err.message);
+    if (err instanceof SigmaRuleProblem) return fail(err.problem, err.message);
     throw err;
   }
 

@@ -1,3 +1,5 @@
+import { LogwardenError } from '../../errors.ts';
+
 /** Why a Sigma rule cannot run: it uses a feature the evaluator lacks, or it is not valid Sigma. */
 export type SigmaProblemKind = 'unsupported' | 'invalid' | 'other-logsource';
 
@@ -5,13 +7,13 @@ export type SigmaProblemKind = 'unsupported' | 'invalid' | 'other-logsource';
  * Raised while compiling a Sigma rule the evaluator cannot run. The compiler catches it and lists the
  * rule with the message: such rules are reported, never silently dropped.
  */
-export class SigmaRuleProblem extends Error {
+export class SigmaRuleProblem extends LogwardenError {
   constructor(
-    readonly kind: SigmaProblemKind,
+    /** Why the rule cannot run: the evaluator lacks a feature, or the rule is not valid Sigma. */
+    readonly problem: SigmaProblemKind,
     message: string,
   ) {
-    super(message);
-    this.name = 'SigmaRuleProblem';
+    super('config', message);
   }
 }
 
